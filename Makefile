@@ -1,0 +1,37 @@
+# gnnrec: one command to set up and run the main job, one to set up and run the tests.
+#   make run    virtualenv + pinned install + Jupyter kernel, then the main job on the built-in synthetic data
+#   make test   virtualenv + pinned install, then the notebooks' tests (nbdev_test) and pytest
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+RUN    ?= runs/synthetic
+DATA   ?= data/synth
+
+.PHONY: setup run test test-slow clean
+
+setup: $(VENV)/.installed
+
+# Reinstall when the declared requirements change; pip's cache keeps a re-install quick.
+$(VENV)/.installed: settings.ini setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip wheel setuptools
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --user --name gnnrec --display-name "Python (gnnrec)" >/dev/null
+	$(BIN)/python -c "import dgl, torch, gnnrec; print('gnnrec', gnnrec.__version__, '| dgl', dgl.__version__, '| torch', torch.__version__)"
+	touch $@
+
+run: setup
+	$(BIN)/gnnrec synth --out $(DATA) --overwrite
+	$(BIN)/gnnrec stats --interactions $(DATA)/interactions.csv --user-features $(DATA)/users.csv \
+	    --item-features $(DATA)/items.csv --item-links category --user-links declared_category=category
+
+test: setup
+	cd nbs && ../$(BIN)/nbdev_test --n_workers 1 --timing
+	$(BIN)/pytest -q tests
+
+# Slow demonstrations (cells flagged `#| slow`) too.
+test-slow: setup
+	cd nbs && ../$(BIN)/nbdev_test --n_workers 1 --flags slow --timing
+
+clean:
+	rm -rf $(VENV) _docs _proc

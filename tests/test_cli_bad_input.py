@@ -1,0 +1,125 @@
+"""`gnnrec stats` on bad input: one line on stderr naming file, column and rows; exit code 2; nothing written."""
+import subprocess, sys, shutil
+from pathlib import Path
+import pytest
+
+GNNREC = [sys.executable, '-m', 'gnnrec.cli']
+HEADER = 'customer_id,item_id,timestamp,click,purchase\n'
+GOOD = HEADER + 'u1,i1,2020-01-01,1,0\nu1,i2,2020-01-02,0,1\nu2,i1,2020-01-03,0,1\n'
+ITEMS = 'item_id,price\ni1,10\ni2,20\n'
+
+
+def run_stats(tmp_path, interactions=GOOD, items=None, name='interactions.csv', extra=()):
+    f = tmp_path/name
+    f.write_bytes(interactions) if isinstance(interactions, bytes) else f.write_text(interactions)
+    args = ['stats', '--interactions', str(f), '--out', str(tmp_path/'out'), *extra]
+    if items is not None:
+        (tmp_path/'items.csv').write_text(items)
+        args += ['--item-features', str(tmp_path/'items.csv')]
+    r = subprocess.run(GNNREC + args, capture_output=True, text=True, timeout=120)
+    return r
+
+
+def check_error(r, tmp_path, *fragments):
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr              # one line, no traceback
+    assert 'Traceback' not in r.stderr
+    for frag in fragments: assert frag in lines[0], lines[0]
+    assert not (tmp_path/'out').exists()        # nothing half-written
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith('.out')]
+
+
+def test_good_input_writes_graph(tmp_path):
+    r = run_stats(tmp_path, items=ITEMS)
+    assert r.returncode == 0, r.stderr
+    assert 'user -buys-> item' in r.stdout
+    assert (tmp_path/'out'/'graph.bin').exists()
+
+
+def test_missing_column(tmp_path):
+    r = run_stats(tmp_path, GOOD.replace('purchase', 'bought'))
+    check_error(r, tmp_path, 'interactions.csv', "column 'purchase'", 'missing')
+
+
+def test_misspelt_column_gets_a_suggestion(tmp_path):
+    r = run_stats(tmp_path, GOOD.replace('customer_id', 'custmer_id'))
+    check_error(r, tmp_path, "column 'customer_id'", "did you mean 'custmer_id'")
+
+
+def test_empty_file(tmp_path):
+    check_error(run_stats(tmp_path, ''), tmp_path, 'interactions.csv', 'empty')
+
+
+def test_header_only(tmp_path):
+    check_error(run_stats(tmp_path, HEADER), tmp_path, 'interactions.csv', 'no rows')
+
+
+def test_unparsable_timestamp(tmp_path):
+    r = run_stats(tmp_path, GOOD + 'u3,i2,not-a-date,1,0\nu3,i1,2020-13-45,1,0\n')
+    check_error(r, tmp_path, "column 'timestamp'", 'lines 5, 6')
+
+
+def test_null_ids(tmp_path):
+    r = run_stats(tmp_path, GOOD + ',i2,2020-01-04,1,0\n')
+    check_error(r, tmp_path, "column 'customer_id'", 'empty ids', 'line')
+    r = run_stats(tmp_path, GOOD + 'u3,,2020-01-04,1,0\n')
+    check_error(r, tmp_path, "column 'item_id'", 'empty ids', 'lines 5')
+
+
+@pytest.mark.parametrize('bad', ['2', '-1', 'yes', ''])
+def test_flags_not_0_or_1(tmp_path, bad):
+    r = run_stats(tmp_path, GOOD + f'u3,i2,2020-01-04,{bad},0\n')
+    check_error(r, tmp_path, "column 'click'", '0 or 1', 'lines 5')
+
+
+def test_neither_click_nor_purchase(tmp_path):
+    r = run_stats(tmp_path, GOOD + 'u3,i2,2020-01-04,0,0\n')
+    check_error(r, tmp_path, "'click' and 'purchase' are both 0", 'lines 5')
+
+
+def test_feature_table_duplicate_ids(tmp_path):
+    r = run_stats(tmp_path, items=ITEMS + 'i1,30\n')
+    check_error(r, tmp_path, 'items.csv', "column 'item_id'", 'duplicate ids', 'lines 2, 4')
+
+
+def test_feature_column_that_cannot_be_encoded(tmp_path):
+    items = 'item_id,description\n' + ''.join(f'i{i},free text number {i}\n' for i in range(60))
+    r = run_stats(tmp_path, items=items)
+    check_error(r, tmp_path, 'items.csv', "column 'description'", 'cannot be one-hot encoded')
+
+
+def test_empty_feature_column(tmp_path):
+    r = run_stats(tmp_path, items='item_id,colour\ni1,\ni2,\n')
+    check_error(r, tmp_path, 'items.csv', "column 'colour'", 'cannot be encoded')
+
+
+def test_not_csv_or_parquet(tmp_path):
+    r = run_stats(tmp_path, GOOD, name='interactions.xlsx')
+    check_error(r, tmp_path, 'interactions.xlsx', 'not a CSV or Parquet file')
+
+
+def test_corrupt_parquet(tmp_path):
+    r = run_stats(tmp_path, b'PAR1 this is not parquet', name='interactions.parquet')
+    check_error(r, tmp_path, 'interactions.parquet', 'cannot be read as Parquet')
+
+
+def test_parquet_input_works_and_reports_rows(tmp_path):
+    import pandas as pd
+    df = pd.DataFrame({'customer_id': ['u1', 'u2', 'u3'], 'item_id': ['i1', 'i1', 'i2'],
+                       'timestamp': ['2020-01-01', '2020-01-02', '2020-01-03'], 'click': [1, 3, 0], 'purchase': [0, 0, 1]})
+    df.to_parquet(tmp_path/'x.parquet')
+    r = subprocess.run(GNNREC + ['stats', '--interactions', str(tmp_path/'x.parquet'), '--out', str(tmp_path/'out')],
+                       capture_output=True, text=True, timeout=120)
+    check_error(r, tmp_path, 'x.parquet', "column 'click'", 'rows 1')
+
+
+def test_missing_file(tmp_path):
+    r = subprocess.run(GNNREC + ['stats', '--interactions', str(tmp_path/'nope.csv'), '--out', str(tmp_path/'out')],
+                       capture_output=True, text=True, timeout=120)
+    check_error(r, tmp_path, 'nope.csv', 'not found')
+
+
+def test_bad_policy_value(tmp_path):
+    r = run_stats(tmp_path, extra=['--duplicates', 'keep_first'])
+    check_error(r, tmp_path, 'duplicates must be one of')
