@@ -25,11 +25,13 @@ run: setup
 	$(BIN)/gnnrec stats --interactions $(DATA)/interactions.csv --user-features $(DATA)/users.csv \
 	    --item-features $(DATA)/items.csv --item-links category --user-links declared_category=category
 
+test: export OMP_NUM_THREADS = 1
 test: setup
 	cd nbs && ../$(BIN)/nbdev_test --n_workers 1 --timing
 	$(BIN)/pytest -q tests
 
 # Slow demonstrations (cells flagged `#| slow`) too.
+test-slow: export OMP_NUM_THREADS = 1
 test-slow: setup
 	cd nbs && ../$(BIN)/nbdev_test --n_workers 1 --flags slow --timing
 
