@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_training.ipynb #40177419
 from __future__ import annotations
-import dataclasses, json, math, random, shutil, time, typing
+import dataclasses, json, math, random, shutil, time, typing, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Optional
@@ -113,6 +113,9 @@ def seed_everything(seed:int):
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed); dgl.seed(seed)
 
 def _epoch_seed(seed:int, epoch:int)->int: return seed * 100_003 + epoch
+
+# DGL suggests CPU affinity for multi-worker loaders; ours run in the main process, so the advice does not apply
+warnings.filterwarnings('ignore', message='Dataloader CPU affinity opt is not enabled')
 
 def _device(name:str)->torch.device:
     return torch.device('cuda' if name == 'auto' and torch.cuda.is_available() else ('cpu' if name == 'auto' else name))
