@@ -20,12 +20,12 @@ import torch
 
 from .data import Dataset, DataError
 from .metrics import ScoreFn, topk_scores, hit_matrix, ranking_metrics, _n_relevant
-from .train import Run, load_run, embeddings, make_score_fn, popularity
+from .train import Run, load_run, embeddings, exclusion, make_score_fn, popularity
 
 # %% auto #0
 __all__ = ['BASELINES', 'BaselineConfig', 'RandomScorer', 'Popularity', 'recent_item_counts', 'EASE', 'ItemKNN', 'ALS',
-           'fit_baseline', 'evaluate_scorer', 'evaluate_all', 'plot_comparison', 'exclusion', 'gnn_score_fn',
-           'evaluate_run', 'explore_user', 'plot_item_embeddings']
+           'fit_baseline', 'evaluate_scorer', 'evaluate_all', 'plot_comparison', 'gnn_score_fn', 'evaluate_run',
+           'explore_user', 'plot_item_embeddings']
 
 # %% ../nbs/04_evaluation.ipynb #50fff021
 @dataclass
@@ -262,14 +262,6 @@ def plot_comparison(table:pd.DataFrame, # evaluate_all's table (one row per mode
     return fig
 
 # %% ../nbs/04_evaluation.ipynb #335d6e95
-def exclusion(ds:Dataset, # the dataset
-              exclude:str='bought', # bought | interacted | none
-             )->sp.csr_matrix|None: # users x items matrix of items to remove from rankings
-    "Which training items are removed from each user's ranking."
-    if exclude == 'none': return None
-    if exclude not in ('bought', 'interacted'): raise ValueError(f"exclude must be bought | interacted | none, got {exclude!r}")
-    return ds.matrix('train', 'purchase' if exclude == 'bought' else 'all')
-
 def gnn_score_fn(run:Run)->ScoreFn:
     "The run's scoring function, popularity blend included, exactly as used in validation."
     tc = run.cfg.train
@@ -284,7 +276,7 @@ def evaluate_run(run:Run|str|Path, # a Run or a run directory
                  k:int|None=None, # cut-off (default: the run's TrainConfig.k)
                  truth:str|None=None, # ground truth: purchase | all (default: the run's TrainConfig.truth)
                  baselines:tuple=BASELINES + ('recent',), # baselines to evaluate beside the GNN
-                 exclude:str='bought', # items removed from rankings: bought | interacted | none
+                 exclude:str|None=None, # items removed from rankings: bought | interacted | none (default: the run's TrainConfig.exclude)
                  recent_days:int=30, # window of the 'recent' popularity baseline
                  cfg:BaselineConfig|None=None, # baseline hyper-parameters
                  write:bool=True, # write evaluation.csv, plots/evaluation.png, per-user CSV and metrics.json
@@ -292,7 +284,7 @@ def evaluate_run(run:Run|str|Path, # a Run or a run directory
     "Evaluate a trained run and the baselines on the same split; one table, written next to the run."
     run = run if isinstance(run, Run) else load_run(run)
     ds, tc = run.ds, run.cfg.train
-    k, truth = k or tc.k, truth or tc.truth
+    k, truth, exclude = k or tc.k, truth or tc.truth, exclude or tc.exclude
     if split not in ('valid', 'test'): raise ValueError(f"split must be valid | test, got {split!r}")
     T = ds.matrix(split, truth)
     if T.nnz == 0: raise DataError(f"{run.path}: the {split} split has no {truth} interaction to evaluate on")
@@ -334,7 +326,7 @@ def evaluate_run(run:Run|str|Path, # a Run or a run directory
 def explore_user(run:Run, # a trained run
                  user, # a raw user id
                  k:int=10, # how many recommendations
-                 exclude:str='bought', # items removed from the ranking: bought | interacted | none
+                 exclude:str|None=None, # items removed from the ranking: bought | interacted | none (default: the run's)
                 )->tuple: # (history DataFrame, recommendations DataFrame), both with the items' features
     "A user's training history and top-k recommendations, side by side with item features."
     ds = run.ds
@@ -345,7 +337,7 @@ def explore_user(run:Run, # a trained run
     hist = ds.interactions[(ds.interactions.user == u) & (ds.interactions.split == 'train')]
     history = feats(pd.DataFrame({'item_id': ds.ids['item'].to_raw(hist.item.values), 'timestamp': hist.timestamp.values,
                                   'click': hist.click.values, 'purchase': hist.purchase.values}))
-    excl = exclusion(ds, exclude)
+    excl = exclusion(ds, exclude or run.cfg.train.exclude)
     top, sc = topk_scores(gnn_score_fn(run), np.array([u]), ds.n_items, k, excl)
     ok = top[0] >= 0
     recs = feats(pd.DataFrame({'rank': np.arange(1, k + 1)[ok], 'item_id': ds.ids['item'].to_raw(top[0][ok]), 'score': sc[0][ok]}))

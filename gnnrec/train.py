@@ -22,8 +22,9 @@ from .model import ModelConfig, build_model, make_negative_sampler, full_graph_p
 from .metrics import topk_scores, ranking_metrics
 
 # %% auto #0
-__all__ = ['SECTIONS', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'batches', 'popularity', 'embeddings',
-           'make_score_fn', 'validate', 'partial_dir', 'Run', 'train', 'write_run', 'train_run', 'load_run']
+__all__ = ['SECTIONS', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'batches', 'popularity', 'exclusion',
+           'embeddings', 'make_score_fn', 'validate', 'partial_dir', 'Run', 'train', 'write_run', 'train_run',
+           'load_run']
 
 # %% ../nbs/03_training.ipynb #c4670ee5
 @dataclass
@@ -43,6 +44,7 @@ class TrainConfig:
     k:int=20 # cut-off of the validation metrics
     metric:str='recall' # validation metric that selects the best epoch: precision | recall | ndcg | hit | mrr
     truth:str='purchase' # validation ground truth: purchase | all (clicks and purchases)
+    exclude:str='bought' # training items removed from rankings: bought | interacted (also clicked; right when an item is rated once) | none
     use_popularity:bool=False # blend item popularity into the scores
     weight_popularity:float=0.1 # weight of the (max-normalised) popularity in the blend
     days_popularity:Optional[int]=None # popularity over the last N days before the split date (None: all training data)
@@ -52,7 +54,7 @@ class TrainConfig:
 
     def __post_init__(self):
         for k, opts in dict(optimizer=('adam', 'sgd'), metric=('precision', 'recall', 'ndcg', 'hit', 'mrr'),
-                            truth=('purchase', 'all'), device=('cpu', 'cuda', 'auto')).items():
+                            truth=('purchase', 'all'), exclude=('bought', 'interacted', 'none'), device=('cpu', 'cuda', 'auto')).items():
             if getattr(self, k) not in opts: raise ValueError(f"TrainConfig.{k}={getattr(self, k)!r}, expected one of {' | '.join(opts)}")
         if self.epochs < 1 or self.batch_size < 1: raise ValueError("epochs and batch_size must be >= 1")
         for k in ('purchases_sample', 'clicks_sample'):
@@ -173,6 +175,14 @@ def popularity(ds:Dataset, # the dataset
     c = np.bincount(tr.item.values, minlength=ds.n_items).astype('float32')
     return c / max(c.max(), 1.0)
 
+def exclusion(ds:Dataset, # the dataset
+              exclude:str='bought', # bought | interacted | none
+             ): # users x items CSR of the items to remove from rankings (None: remove nothing)
+    "Which training items are removed from each user's ranking: already bought, every interaction, or none."
+    if exclude == 'none': return None
+    if exclude not in ('bought', 'interacted'): raise ValueError(f"exclude must be bought | interacted | none, got {exclude!r}")
+    return ds.matrix('train', 'purchase' if exclude == 'bought' else 'all')
+
 @torch.no_grad()
 def embeddings(model, g:dgl.DGLGraph, device=torch.device('cpu'))->dict:
     "Final embeddings of every node of the graph (evaluation mode)."
@@ -196,13 +206,13 @@ def make_score_fn(model, # the trained model
     return score_fn
 
 def validate(model, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, split:str='valid', device=torch.device('cpu'))->dict:
-    "Metrics at k of the model on a held-out split, already-bought (training) items excluded."
+    "Metrics at k of the model on a held-out split, training items removed as `tc.exclude` says."
     truth = ds.matrix(split, tc.truth)
     users = np.flatnonzero(np.diff(truth.indptr) > 0)
     if len(users) == 0: return {}
     pop = popularity(ds, tc.days_popularity) if tc.use_popularity else None
     fn = make_score_fn(model, embeddings(model, g, device), pop, tc.weight_popularity)
-    top, _ = topk_scores(fn, users, ds.n_items, tc.k, exclude=ds.matrix('train', 'purchase'))
+    top, _ = topk_scores(fn, users, ds.n_items, tc.k, exclude=exclusion(ds, tc.exclude))
     mean, _ = ranking_metrics(top, truth, users=users, n_items=ds.n_items)
     return {k.split('@')[0]: float(v) for k, v in mean.items() if '@' in k}
 
@@ -302,7 +312,7 @@ def _examples(model, h:dict, ds:Dataset, tc:TrainConfig, n_users:int, k:int=10)-
     cand = np.unique(ds.interactions.user[ds.interactions.split == 'valid'].values)
     if len(cand) == 0: cand = np.arange(ds.n_users)
     users = np.sort(rng.choice(cand, size=min(n_users, len(cand)), replace=False))
-    top, sc = topk_scores(make_score_fn(model, h), users, ds.n_items, k, exclude=ds.matrix('train', 'purchase'))
+    top, sc = topk_scores(make_score_fn(model, h), users, ds.n_items, k, exclude=exclusion(ds, tc.exclude))
     rows = pd.DataFrame({'customer_id': np.repeat(ds.ids['user'].to_raw(users), k), 'rank': np.tile(np.arange(1, k + 1), len(users)),
                          'item_id': ds.ids['item'].to_raw(top.ravel()), 'score': sc.ravel()})
     if 'item' in ds.tables: rows = rows.join(ds.tables['item'], on='item_id')
@@ -351,7 +361,7 @@ def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from t
     truth = ds.matrix('valid', tc.truth); users = np.flatnonzero(np.diff(truth.indptr) > 0)
     pop_m = {}
     if len(users):
-        top, _ = topk_scores(lambda u: pop.expand(len(u), -1), users, ds.n_items, tc.k, exclude=ds.matrix('train', 'purchase'))
+        top, _ = topk_scores(lambda u: pop.expand(len(u), -1), users, ds.n_items, tc.k, exclude=exclusion(ds, tc.exclude))
         pop_m = {k.split('@')[0]: float(v) for k, v in ranking_metrics(top, truth, users=users, n_items=ds.n_items)[0].items() if '@' in k}
     metrics = {'k': tc.k, 'valid': {k: v for k, v in best.items() if k != 'best_epoch'}, 'valid_popularity': pop_m,
                'best_epoch': best['best_epoch'], 'epochs_run': int(hist.epoch.max()), 'seconds_total': time.time() - t0,
