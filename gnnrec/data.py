@@ -57,7 +57,7 @@ class DataConfig:
     valid_start:Optional[str]=None # split='time': first date of validation (default: from valid_frac)
     test_start:Optional[str]=None # split='time': first date of test (default: from test_frac)
     max_categories:int=50 # a text column with more distinct values than this cannot be one-hot encoded
-    remove_seed:int=42 # seed of the random user sample that `remove` drops
+    remove_seed:int=42 # seed of the random user sample that remove drops
 
     def __post_init__(self):
         if isinstance(self.item_links, (list, tuple)): self.item_links = {c: c for c in self.item_links}

@@ -209,7 +209,7 @@ def evaluate_all(train:sp.spmatrix, # users x items train matrix: baselines fit 
                  truth:sp.spmatrix, # users x items ground truth (purchases only or all interactions: caller's choice)
                  k:int=20, # cut-off of every metric
                  models:dict[str, ScoreFn]|None=None, # name -> score_fn of trained models
-                 baselines:tuple=BASELINES, # baselines to fit and evaluate (add 'recent' with `recent`)
+                 baselines:tuple=BASELINES, # baselines to fit and evaluate (add 'recent' with recent)
                  recent:sp.spmatrix|np.ndarray|None=None, # for 'recent': recent-window matrix or item counts
                  users:np.ndarray|None=None, # users to evaluate; None = every user with a nonempty truth row
                  exclude_train:bool=True, # never recommend a user's train items

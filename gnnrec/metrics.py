@@ -56,7 +56,7 @@ def topk_scores(score_fn:ScoreFn, # user ids (np.ndarray int64) -> scores (len(u
 # %% ../nbs/02a_metrics.ipynb #b913f9c5
 def hit_matrix(top:np.ndarray, # top-k item ids (n, k); -1 = no item
                truth:sp.csr_matrix, # ground truth, users x items; nonzero = relevant
-               users:np.ndarray|None=None, # row of `truth` for each row of `top`; None = 0..n-1
+               users:np.ndarray|None=None, # row of truth for each row of top; None = 0..n-1
               )->np.ndarray: # bool (n, k): True where top[u, i] is relevant for user u
     "Mark which recommended items are in each user's ground truth."
     top = np.asarray(top, dtype=np.int64)
@@ -74,7 +74,7 @@ def _n_relevant(truth:sp.csr_matrix, users:np.ndarray)->np.ndarray:
 
 def ranking_metrics(top:np.ndarray, # top-k item ids (n, k), best first; -1 = no item
                     truth:sp.csr_matrix, # ground truth, users x items; nonzero = relevant
-                    users:np.ndarray|None=None, # row of `truth` for each row of `top`; None = 0..n-1
+                    users:np.ndarray|None=None, # row of truth for each row of top; None = 0..n-1
                     n_items:int|None=None, # catalogue size for coverage; None = truth.shape[1]
                    )->tuple[dict, pd.DataFrame]: # mean metrics (+ n_users, n_skipped), per-user metrics
     "Precision, recall, NDCG, hit rate, MRR and coverage at k of top-k lists against a ground-truth CSR."

@@ -140,7 +140,7 @@ def epoch_edges(g:dgl.DGLGraph, # the training graph
 
 def batches(g:dgl.DGLGraph, # the training graph
             model, # the model (its config gives layers and negative sampling)
-            eids:dict, # edges of the epoch (see `epoch_edges`)
+            eids:dict, # edges of the epoch (see epoch_edges)
             tc:TrainConfig, # batch size, fan-out, full graph or not
             device:torch.device=torch.device('cpu'), # where batches go
            ): # yields (graph or blocks, pos_graph, neg_graph, input_nodes)
@@ -192,7 +192,7 @@ def embeddings(model, g:dgl.DGLGraph, device=torch.device('cpu'))->dict:
     return {k: v.detach() for k, v in h.items()}
 
 def make_score_fn(model, # the trained model
-                  h:dict, # embeddings from `embeddings`
+                  h:dict, # embeddings from embeddings
                   pop:Optional[np.ndarray]=None, # popularity to blend in (None: no blend)
                   weight:float=0.0, # weight of the popularity
                  ): # score_fn(user node ids) -> (len, n_items) scores
@@ -251,7 +251,7 @@ class Run:
     path:Optional[Path]=None # the run directory
 
 def train(cfg:Config, # hyperparameters
-          g:dgl.DGLGraph, # training graph (from `build_graph`)
+          g:dgl.DGLGraph, # training graph (from build_graph)
           ds:Dataset, # its dataset (validation truth)
           workdir:Optional[Path]=None, # where to checkpoint every epoch (None: no checkpoints)
           resume:bool=False, # continue from workdir/checkpoint.pt
