@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RUN    ?= runs/synthetic
 DATA   ?= data/synth
 
-.PHONY: setup run test test-slow clean
+.PHONY: setup run test test-slow docs-preview clean
 
 setup: $(VENV)/.installed
 
@@ -35,5 +35,10 @@ test-slow: export OMP_NUM_THREADS = 1
 test-slow: setup
 	cd nbs && ../$(BIN)/nbdev_test --n_workers 1 --flags slow --timing
 
+# A static HTML preview of the docs (nbdev_docs needs Quarto): executes the notebooks, writes _site/index.html.
+docs-preview: export OMP_NUM_THREADS = 1
+docs-preview: setup
+	$(BIN)/python tools/docs_preview.py --out _site
+
 clean:
-	rm -rf $(VENV) _docs _proc
+	rm -rf $(VENV) _docs _proc _site
