@@ -20,10 +20,17 @@ $(VENV)/.installed: settings.ini setup.py
 	$(BIN)/python -c "import dgl, torch, gnnrec; print('gnnrec', gnnrec.__version__, '| dgl', dgl.__version__, '| torch', torch.__version__)"
 	touch $@
 
+LINKS  := --item-links category --user-links declared_category=category
+FILES  := --interactions $(DATA)/interactions.csv --user-features $(DATA)/users.csv --item-features $(DATA)/items.csv
+
+# The main job on the built-in synthetic shop: data -> graph statistics -> training -> evaluation -> recommendations.
+run: export OMP_NUM_THREADS = 1
 run: setup
 	$(BIN)/gnnrec synth --out $(DATA) --overwrite
-	$(BIN)/gnnrec stats --interactions $(DATA)/interactions.csv --user-features $(DATA)/users.csv \
-	    --item-features $(DATA)/items.csv --item-links category --user-links declared_category=category
+	$(BIN)/gnnrec stats $(FILES) $(LINKS)
+	$(BIN)/gnnrec train $(FILES) $(LINKS) --epochs 10 --out $(RUN) --overwrite --no-progress
+	$(BIN)/gnnrec evaluate --run $(RUN)
+	$(BIN)/gnnrec recommend --run $(RUN) --users all --k 10 --out $(RUN)/recommendations.csv --overwrite
 
 test: export OMP_NUM_THREADS = 1
 test: setup
