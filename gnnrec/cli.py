@@ -15,7 +15,7 @@ from .train import Config, TrainConfig, SECTIONS
 
 # %% auto #0
 __all__ = ['add_config_args', 'config_from_args', 'load_from_args', 'cmd_synth', 'cmd_convert', 'cmd_stats',
-           'config_from_all_args', 'cmd_train', 'cmd_evaluate', 'cmd_recommend', 'make_parser', 'main']
+           'config_from_all_args', 'cmd_train', 'cmd_evaluate', 'cmd_tune', 'cmd_recommend', 'make_parser', 'main']
 
 # %% ../nbs/07_cli.ipynb #4eb67769
 def _parse_opt(tp):
@@ -136,6 +136,16 @@ def cmd_evaluate(a):
         print(table[cols].round(4).to_string())
     print(f"written: {a.run}/evaluation.csv, evaluation_per_user.csv, plots/evaluation.png, metrics.json")
 
+# %% ../nbs/07_cli.ipynb #e4aa2557
+def cmd_tune(a):
+    "`gnnrec tune`: a resumable Optuna study; writes trials.csv, plots and best_params.yaml to --out."
+    from gnnrec.tune import run_study
+    if a.interactions is None: raise ValueError("--interactions is required")
+    fixed = [k.partition('.')[2] for k in vars(a) if '.' in k]
+    run_study(config_from_all_args(a), a.interactions, a.user_features, a.item_features, tuple(a.display_cols),
+              trials=a.trials, timeout=a.timeout, study_name=a.study, storage=a.storage, out=a.out,
+              papermill=a.papermill, progress=a.progress, fixed=fixed, prune=a.prune, sampler_seed=a.sampler_seed)
+
 # %% ../nbs/07_cli.ipynb #4ca019fd
 def cmd_recommend(a):
     "`gnnrec recommend`: top-k for all, chosen or new users of a run, as CSV."
@@ -197,6 +207,20 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--baselines', nargs='*', default=['random', 'popularity', 'recent', 'ease', 'itemknn', 'als'],
                    help='baselines to evaluate beside the model')
     s.set_defaults(func=cmd_evaluate)
+    s = sub.add_parser('tune', help='hyperparameter search with Optuna (resumable)')
+    _data_args(s)
+    add_config_args(s, ModelConfig); add_config_args(s, TrainConfig)
+    s.add_argument('--params', type=Path, help='base config (and first trial) as a YAML/JSON params file')
+    s.add_argument('--trials', type=int, default=20, help='finished (complete or pruned) trials the study should hold')
+    s.add_argument('--timeout', type=float, help='seconds after which no new trial starts')
+    s.add_argument('--study', default='gnnrec', help="the study's name in the storage")
+    s.add_argument('--storage', help='Optuna storage URL (default: sqlite:///OUT/study.db)')
+    s.add_argument('--out', type=Path, required=True, help='report directory: trials.csv, plots/, best_params.yaml')
+    s.add_argument('--papermill', action='store_true', help='run each trial as a papermill execution of nbs/03_training.ipynb')
+    s.add_argument('--prune', action=argparse.BooleanOptionalAction, default=True, help='median pruning on per-epoch validation')
+    s.add_argument('--sampler-seed', '--sampler_seed', type=int, help="TPE seed (default: the train seed)")
+    s.add_argument('--progress', action=argparse.BooleanOptionalAction, default=False, help='progress bars of the epochs')
+    s.set_defaults(func=cmd_tune)
     s = sub.add_parser('recommend', help='top-k recommendations of a trained run, as CSV')
     s.add_argument('--run', type=Path, required=True, help='run directory written by gnnrec train')
     who = s.add_mutually_exclusive_group()
@@ -226,6 +250,11 @@ def main(argv:list|None=None, # arguments (default: sys.argv[1:])
         return 2
     except KeyboardInterrupt:
         print(f"gnnrec {a.command}: interrupted", file=sys.stderr); return 130
+    except Exception as e:   # a bug or an environment problem: still one line; --debug shows the traceback
+        if a.debug: raise
+        msg = str(e).splitlines()[0] if str(e) else ''
+        print(f"gnnrec {a.command}: internal error: {type(e).__name__}: {msg} (rerun with --debug for the traceback)", file=sys.stderr)
+        return 1
     return 0
 
 # %% ../nbs/07_cli.ipynb #8c261f69
