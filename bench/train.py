@@ -1,7 +1,9 @@
 """Training speed and memory: epoch time and peak RSS of `gnnrec.train` on MovieLens-100k and on a synthetic shop
 of 100k users x 20k items x ~2M interactions.
 
-    OMP_NUM_THREADS=2 .venv/bin/python bench/train.py [--epochs 2] [--only ml|synth] [--fanout 10]
+    OMP_NUM_THREADS=2 .venv/bin/python bench/train.py [--epochs 2] [--only ml|synth] [--fanout 10] [--data DIR]
+
+`--data DIR` reuses a shop written by `gnnrec synth --users 100000 --items 20000 --out DIR` (writing it takes minutes).
 
 Prints one line per configuration: nodes/edges, seconds per epoch (mean over the epochs run), peak RSS of the
 process, and the validation recall@20 reached. Figures, not assertions: this is a benchmark, not a test.
@@ -39,6 +41,7 @@ def main():
     p.add_argument('--fanout', type=int, default=10, help='fan-out for the large graph')
     p.add_argument('--users', type=int, default=100_000)
     p.add_argument('--items', type=int, default=20_000)
+    p.add_argument('--data', type=Path, help='an existing synthetic shop directory to reuse')
     a = p.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     tmp = Path(tempfile.mkdtemp())
@@ -56,11 +59,11 @@ def main():
             ], a.epochs)
     if a.only in (None, 'synth'):
         t = time.time()
-        shop = write_synthetic(tmp/'shop', n_users=a.users, n_items=a.items, seed=0, sessions_per_user=6.0)
-        print(f"\nsynthetic shop written in {time.time() - t:.0f}s")
+        shop = a.data or write_synthetic(tmp/'shop', n_users=a.users, n_items=a.items, seed=0, sessions_per_user=6.0)
+        if not a.data: print(f"\nsynthetic shop written in {time.time() - t:.0f}s")
         dcfg = DataConfig(item_links={'category': 'category'})
         ds = load_dataset(shop/'interactions.csv', dcfg, shop/'users.csv', shop/'items.csv')
-        bench(f'synthetic {a.users}x{a.items} ({len(ds.interactions)} interactions)', ds, [
+        bench(f'synthetic {ds.n_users}x{ds.n_items} ({len(ds.interactions)} interactions)', ds, [
             (f'sage mean, 2 layers, fan-out {a.fanout}', Config(dcfg, ModelConfig(), TrainConfig(batch_size=4096, fanout=a.fanout))),
             ('lightgcn, 3 layers, full graph, bpr', Config(dcfg, ModelConfig(family='lightgcn', n_layers=3, loss='bpr'),
                                                            TrainConfig(batch_size=65536, full_graph=True))),
