@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_model.ipynb #766301d1
 from __future__ import annotations
-import warnings, weakref
+import math, time, warnings, weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, asdict
 
@@ -17,16 +17,18 @@ from dgl.nn import HeteroGraphConv, SAGEConv
 
 # %% auto #0
 __all__ = ['AGGREGATORS', 'UI_TYPES', 'HEADS', 'ModelConfig', 'InputLayer', 'MeanNNConv', 'make_conv', 'SageEncoder', 'ui_etypes',
-           'ui_degrees', 'lightgcn_adjacency', 'sparse_mm', 'sparse_transpose', 'LightGCNEncoder', 'CosineHead',
-           'DotHead', 'MLPHead', 'max_margin_loss', 'bpr_loss', 'recency_weights', 'uniform_sampler',
-           'PopularitySampler', 'RemoveFalseNegatives', 'false_negative_rate', 'make_negative_sampler', 'GNNRec',
-           'build_model', 'full_graph_pairs']
+           'ui_degrees', 'lightgcn_adjacency', 'sparse_mm', 'sparse_transpose', 'lightgcn_graph', 'dgl_propagate',
+           'LightGCNEncoder', 'CosineHead', 'DotHead', 'MLPHead', 'max_margin_loss', 'bpr_loss', 'softmax_terms',
+           'softmax_loss', 'ccl_loss', 'recency_weights', 'uniform_sampler', 'PopularitySampler',
+           'RemoveFalseNegatives', 'false_negative_rate', 'make_negative_sampler', 'GNNRec', 'build_model',
+           'full_graph_pairs', 'PairScores', 'shared_logsumexp', 'FullGraphConfig', 'lr_factor', 'edge_weights',
+           'full_graph_loss', 'train_full_graph']
 
 # %% ../nbs/02_model.ipynb #eecae82f
 AGGREGATORS = ('mean', 'mean_nn', 'pool_nn', 'lstm', 'gcn')
 _CHOICES = dict(family=('sage', 'lightgcn'), input=('features', 'ids', 'both'), aggregator=AGGREGATORS,
-                agg_hetero=('sum', 'mean', 'max'), pred=('cos', 'dot', 'mlp'), loss=('max_margin', 'bpr'),
-                neg_sampler=('uniform', 'popularity'))
+                agg_hetero=('sum', 'mean', 'max'), pred=('cos', 'dot', 'mlp'), loss=('max_margin', 'bpr', 'softmax', 'ccl'),
+                neg_sampler=('uniform', 'popularity'), lightgcn_backend=('torch', 'dgl'))
 
 @dataclass
 class ModelConfig:
@@ -43,20 +45,25 @@ class ModelConfig:
     dropout:float=0.0 # sage: dropout on the input of every layer
     pred:str='cos' # prediction head: 'cos' (cosine), 'dot' (inner product) or 'mlp' (MLP over the concatenated pair)
     mlp_hidden:tuple=(128, 32) # hidden widths of the 'mlp' head
-    loss:str='max_margin' # 'max_margin' (hinge on neg - pos + delta) or 'bpr' (-log sigmoid(pos - neg))
+    loss:str='max_margin' # 'max_margin' (hinge on neg - pos + delta), 'bpr' (-log sigmoid(pos - neg)), 'softmax' (sampled softmax over the negatives) or 'ccl' (SimpleX cosine contrastive)
     delta:float=0.3 # margin of the max-margin loss
-    neg_sample_size:int=10 # negatives drawn per positive edge
+    temperature:float=0.1 # 'softmax': scores are divided by it before the softmax (0.05-0.2 with the cosine head)
+    ccl_margin:float=0.8 # 'ccl': a negative is penalised only when its score exceeds this
+    ccl_neg_weight:float=1.0 # 'ccl': weight of the mean negative term against the positive term
+    neg_sample_size:int=10 # negatives drawn per positive edge (softmax/ccl with full-graph training: drawn once per batch and shared by its positives)
     neg_sampler:str='uniform' # 'uniform' over all items or 'popularity' (item in-degree ** neg_alpha)
     neg_alpha:float=0.75 # exponent of the popularity sampler (0.75 as in word2vec; 0 = uniform over items with edges)
     remove_false_negatives:bool=False # resample negatives that are real edges of the graph
     recency_weight:float=0.0 # weight of a positive edge is exp(-recency_days * recency_weight); 0 = off
     lightgcn_alpha:tuple|None=None # lightgcn readout weights of layers 0..n_layers; None = layer mean 1/(n_layers+1)
+    lightgcn_backend:str='torch' # lightgcn full-graph propagation: 'torch' (torch.sparse CSR products) or 'dgl' (DGL's fused kernels, faster without edge weights)
 
     def __post_init__(self):
         for k, opts in _CHOICES.items():
             if getattr(self, k) not in opts: raise ValueError(f"ModelConfig.{k}={getattr(self, k)!r}, expected one of {opts}")
         if self.n_layers < (0 if self.family == 'lightgcn' else 1): raise ValueError(f"n_layers={self.n_layers} too small for {self.family}")
         if self.neg_sample_size < 1: raise ValueError("neg_sample_size must be >= 1")
+        if self.temperature <= 0: raise ValueError("temperature must be > 0")
         if self.lightgcn_alpha is not None:
             self.lightgcn_alpha = tuple(float(a) for a in self.lightgcn_alpha)
             if len(self.lightgcn_alpha) != self.n_layers + 1: raise ValueError("lightgcn_alpha needs n_layers+1 weights")
@@ -214,6 +221,17 @@ def ui_degrees(g:dgl.DGLGraph, # a heterograph
 
 def _inv_sqrt(x:torch.Tensor)->torch.Tensor: return torch.where(x > 0, x.clamp(min=1e-12).rsqrt(), torch.zeros_like(x))
 
+def _stacked_edges(g:dgl.DGLGraph, etypes:list, ntypes:list, weighted:bool)->tuple:
+    "(src, dst, edge weights or None, N): the edges of `etypes` over the nodes of `ntypes` stacked in that order."
+    off, n = {}, 0
+    for nt in ntypes: off[nt], n = n, n + g.num_nodes(nt)
+    src, dst, w = [torch.zeros(0, dtype=torch.long)], [torch.zeros(0, dtype=torch.long)], [torch.zeros(0)]
+    for cet in etypes:
+        s, d = g.edges(etype=cet)
+        src.append(s + off[cet[0]]); dst.append(d + off[cet[2]])
+        if weighted: w.append(g.edges[cet].data['count'].float())
+    return torch.cat(src), torch.cat(dst), (torch.cat(w) if weighted else None), n
+
 def lightgcn_adjacency(g:dgl.DGLGraph, # a heterograph
                        etypes:list, # user-item relations to propagate over
                        ntypes:list, # node order of the stacked matrix, e.g. ['item', 'user']
@@ -221,16 +239,11 @@ def lightgcn_adjacency(g:dgl.DGLGraph, # a heterograph
                       )->torch.Tensor: # sparse CSR (N, N), N = total number of nodes of `ntypes`
     "The normalised propagation matrix Â[d, s] = w / sqrt(outdeg(s) indeg(d)) over `etypes`, stacked over `ntypes`."
     din, dout = ui_degrees(g, etypes, weighted)
-    off, n = {}, 0
-    for nt in ntypes: off[nt], n = n, n + g.num_nodes(nt)
-    rows, cols, vals = [], [], []
-    for cet in etypes:
-        s, d = g.edges(etype=cet)
-        w = g.edges[cet].data['count'].float() if weighted else torch.ones(len(s))
-        rows.append(d + off[cet[2]]); cols.append(s + off[cet[0]])
-        vals.append(w * _inv_sqrt(dout[cet[0]])[s] * _inv_sqrt(din[cet[2]])[d])
-    idx = torch.stack([torch.cat(rows), torch.cat(cols)]) if rows else torch.zeros(2, 0, dtype=torch.long)
-    a = torch.sparse_coo_tensor(idx, torch.cat(vals) if vals else torch.zeros(0), (n, n)).coalesce()
+    src, dst, w, n = _stacked_edges(g, etypes, ntypes, weighted)
+    fs = torch.cat([_inv_sqrt(dout.get(nt, torch.zeros(g.num_nodes(nt)))) for nt in ntypes])
+    fd = torch.cat([_inv_sqrt(din.get(nt, torch.zeros(g.num_nodes(nt)))) for nt in ntypes])
+    vals = (w if w is not None else torch.ones(len(src))) * fs[src] * fd[dst]
+    a = torch.sparse_coo_tensor(torch.stack([dst, src]), vals, (n, n)).coalesce()
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # "sparse CSR support is in beta"
         return a.to_sparse_csr()
@@ -258,6 +271,25 @@ def sparse_transpose(a:torch.Tensor)->torch.Tensor:
         warnings.simplefilter('ignore')
         return a.to_sparse_coo().t().coalesce().to_sparse_csr()
 
+def lightgcn_graph(g:dgl.DGLGraph, # a heterograph
+                   etypes:list, # user-item relations to propagate over
+                   ntypes:list, # node order of the stacked graph, e.g. ['item', 'user']
+                   weighted:bool=False, # use edata 'count' as edge weights
+                  )->tuple: # (homogeneous DGL graph, source factors (N, 1), destination factors (N, 1), edge weights (E, 1) or None)
+    "The propagation of `lightgcn_adjacency` for DGL's kernels: Â x = dst * (sum over in-edges of w * src * x)."
+    din, dout = ui_degrees(g, etypes, weighted)
+    src, dst, w, n = _stacked_edges(g, etypes, ntypes, weighted)
+    hg = dgl.graph((src, dst), num_nodes=n).formats(['csc', 'csr'])  # csc: forward, csr: backward
+    fac = lambda deg: torch.cat([_inv_sqrt(deg.get(nt, torch.zeros(g.num_nodes(nt)))) for nt in ntypes])[:, None]
+    return hg, fac(dout), fac(din), (w[:, None] if weighted else None)
+
+def dgl_propagate(prop:tuple, # lightgcn_graph's output
+                  x:torch.Tensor, # (N, d) features of the stacked nodes
+                 )->torch.Tensor: # (N, d) = Â x, differentiable in x
+    "One LightGCN propagation step with DGL's kernels."
+    hg, fs, fd, w = prop
+    return (dgl.ops.copy_u_sum(hg, x * fs) if w is None else dgl.ops.u_mul_e_sum(hg, x * fs, w)) * fd
+
 # %% ../nbs/02_model.ipynb #74ff983c
 class LightGCNEncoder(nn.Module):
     "Parameter-free LightGCN propagation over the user-item relations, with layer-mean (or alpha-weighted) readout."
@@ -267,11 +299,13 @@ class LightGCNEncoder(nn.Module):
                  edge_weighted:bool=False, # use edata 'count' as edge weights
                  alpha:tuple|None=None, # readout weights of layers 0..n_layers; None = 1/(n_layers+1) each
                  norm:bool=False, # L2-normalise the output
+                 backend:str='torch', # full-graph propagation: 'torch' (sparse CSR products) or 'dgl' (DGL's kernels)
                 ):
         super().__init__()
+        if backend not in ('torch', 'dgl'): raise ValueError(f"backend={backend!r}, expected 'torch' or 'dgl'")
         self.etypes = ui_etypes(g)
         self.ntypes = sorted({t for cet in self.etypes for t in (cet[0], cet[2])}) or list(UI_TYPES)
-        self.n_layers, self.edge_weighted, self.norm = n_layers, edge_weighted, norm
+        self.n_layers, self.edge_weighted, self.norm, self.backend = n_layers, edge_weighted, norm, backend
         self.alpha = tuple(alpha) if alpha is not None else (1 / (n_layers + 1),) * (n_layers + 1)
         din, dout = ui_degrees(g, self.etypes, edge_weighted)
         for nt in self.ntypes:  # full-graph degrees, for the normalisation on sampled blocks
@@ -283,12 +317,20 @@ class LightGCNEncoder(nn.Module):
         return {**self.__dict__, '_cache': None}
 
     def adjacency(self, g:dgl.DGLGraph)->tuple:
-        "(Â, Âᵀ) as sparse CSR for the full graph `g`, cached while `g` is alive and its node and edge counts unchanged."
-        key = (g.num_edges(), tuple(g.num_nodes(nt) for nt in self.ntypes))
+        "(Â, Âᵀ) as sparse CSR for the full graph `g` ('dgl' backend: `lightgcn_graph`'s output), cached while `g` is alive and its node and edge counts unchanged."
+        key = (self.backend, g.num_edges(), tuple(g.num_nodes(nt) for nt in self.ntypes))
         if self._cache is not None and self._cache[0]() is g and self._cache[1] == key: return self._cache[2]
-        a = lightgcn_adjacency(g, [cet for cet in self.etypes if cet in g.canonical_etypes], self.ntypes, self.edge_weighted)
-        self._cache = (weakref.ref(g), key, (a, sparse_transpose(a)))
-        return self._cache[2]
+        ets = [cet for cet in self.etypes if cet in g.canonical_etypes]
+        if self.backend == 'dgl': prop = lightgcn_graph(g, ets, self.ntypes, self.edge_weighted)
+        else:
+            a = lightgcn_adjacency(g, ets, self.ntypes, self.edge_weighted)
+            prop = (a, sparse_transpose(a))
+        self._cache = (weakref.ref(g), key, prop)
+        return prop
+
+    def propagate(self, prop:tuple, x:torch.Tensor)->torch.Tensor:
+        "One propagation step Â x over the stacked nodes, with the backend's `adjacency(g)` output."
+        return dgl_propagate(prop, x) if self.backend == 'dgl' else sparse_mm(prop[0], prop[1], x)
 
     def _readout(self, hs:list)->dict:
         out = {nt: sum(a * h[nt] for a, h in zip(self.alpha, hs)) for nt in self.ntypes}
@@ -301,10 +343,10 @@ class LightGCNEncoder(nn.Module):
         "Propagate `h` and read out the weighted mean of the layers."
         if len(graphs) and graphs[0].is_block: return self._forward_blocks(graphs, h)
         if self.n_layers == 0: return self._readout([h])
-        a, a_t = self.adjacency(graphs[0])
+        prop = self.adjacency(graphs[0])
         x = torch.cat([h[nt] for nt in self.ntypes])
         xs = [x]
-        for _ in range(self.n_layers): xs.append(sparse_mm(a, a_t, xs[-1]))
+        for _ in range(self.n_layers): xs.append(self.propagate(prop, xs[-1]))
         sizes = [h[nt].shape[0] for nt in self.ntypes]
         return self._readout([dict(zip(self.ntypes, torch.split(x, sizes))) for x in xs])
 
@@ -400,6 +442,43 @@ def bpr_loss(pos:torch.Tensor, # (n_pos,) scores of positive edges
     pos = pos.reshape(-1)
     l = -F.logsigmoid(pos[:, None] - _per_positive(pos, neg))
     return _weighted_mean(l.mean(1), weight)
+
+def _neg_rows(pos:torch.Tensor, neg:torch.Tensor, row:torch.Tensor|None)->tuple:
+    "(negatives as a (rows, k) matrix, row of each positive or None when row j belongs to positive j)."
+    if row is None: return _per_positive(pos, neg), None
+    if neg.dim() != 2 or row.shape != pos.shape: raise ValueError("with `row`, neg must be (n_rows, k) and row (n_pos,)")
+    return neg, row
+
+def softmax_terms(pos_logit:torch.Tensor, # (n,) logits of the positives
+                  neg_lse:torch.Tensor, # (n,) log-sum-exp of the logits of each positive's negatives
+                 )->torch.Tensor: # (n,) -log softmax of each positive among itself and its negatives
+    "Per-positive sampled-softmax loss from the positive logit and the log-sum-exp of its negatives."
+    return torch.logaddexp(pos_logit, neg_lse) - pos_logit
+
+def softmax_loss(pos:torch.Tensor, # (n_pos,) scores of positive edges
+                 neg:torch.Tensor, # (n_pos * k,) scores of their negatives grouped by positive, or (n_rows, k) shared (see `row`)
+                 temperature:float=0.1, # scores are divided by it
+                 weight:torch.Tensor|None=None, # (n_pos,) optional weight of each positive
+                 row:torch.Tensor|None=None, # (n_pos,) row of `neg` holding each positive's negatives (shared layout)
+                )->torch.Tensor: # scalar
+    "Sampled softmax: mean of `-log(e^{pos/t} / (e^{pos/t} + Σ_j e^{neg_j/t}))` over the positives."
+    pos = pos.reshape(-1)
+    m, row = _neg_rows(pos, neg, row)
+    lse = torch.logsumexp(m / temperature, 1)
+    return _weighted_mean(softmax_terms(pos / temperature, lse if row is None else lse[row]), weight)
+
+def ccl_loss(pos:torch.Tensor, # (n_pos,) scores of positive edges (cosines)
+             neg:torch.Tensor, # (n_pos * k,) scores of their negatives grouped by positive, or (n_rows, k) shared (see `row`)
+             margin:float=0.8, # negatives below this score cost nothing
+             neg_weight:float=1.0, # weight of the negative term
+             weight:torch.Tensor|None=None, # (n_pos,) optional weight of each positive
+             row:torch.Tensor|None=None, # (n_pos,) row of `neg` holding each positive's negatives (shared layout)
+            )->torch.Tensor: # scalar
+    "SimpleX's cosine contrastive loss: mean of `(1 - pos) + neg_weight * mean_j max(0, neg_j - margin)`."
+    pos = pos.reshape(-1)
+    m, row = _neg_rows(pos, neg, row)
+    t = (m - margin).clamp(min=0).mean(1)
+    return _weighted_mean((1 - pos) + neg_weight * (t if row is None else t[row]), weight)
 
 def recency_weights(recency:torch.Tensor, # (n,) days since the interaction
                     recency_weight:float, # decay rate per day; 0 = no weighting
@@ -593,8 +672,11 @@ class GNNRec(nn.Module):
              weight:torch.Tensor|None=None, # optional (n_pos,) weights, see `pos_weights`
             )->torch.Tensor: # scalar
         "The loss `cfg.loss` asks for."
-        if self.cfg.loss == 'bpr': return bpr_loss(pos, neg, weight)
-        return max_margin_loss(pos, neg, self.cfg.delta, weight)
+        c = self.cfg
+        if c.loss == 'bpr': return bpr_loss(pos, neg, weight)
+        if c.loss == 'softmax': return softmax_loss(pos, neg, c.temperature, weight)
+        if c.loss == 'ccl': return ccl_loss(pos, neg, c.ccl_margin, c.ccl_neg_weight, weight)
+        return max_margin_loss(pos, neg, c.delta, weight)
 
     def pos_weights(self,
                     g:dgl.DGLGraph, # the graph holding edata 'recency' (the training graph)
@@ -623,7 +705,7 @@ def build_model(g:dgl.DGLGraph, # training graph: node counts, feature widths an
         encoder = SageEncoder(g.canonical_etypes, dim, cfg.hidden_dim, cfg.out_dim, cfg.n_layers, cfg.aggregator,
                               cfg.agg_hetero, cfg.dropout, cfg.edge_weighted, cfg.norm)
     else:
-        encoder = LightGCNEncoder(g, cfg.n_layers, cfg.edge_weighted, cfg.lightgcn_alpha, cfg.norm)
+        encoder = LightGCNEncoder(g, cfg.n_layers, cfg.edge_weighted, cfg.lightgcn_alpha, cfg.norm, cfg.lightgcn_backend)
         nts, dim = encoder.ntypes, cfg.out_dim
     input_layer = InputLayer({nt: g.num_nodes(nt) for nt in nts}, {nt: d for nt, d in feat_dims.items() if nt in nts},
                              dim, cfg.input)
@@ -640,3 +722,176 @@ def full_graph_pairs(g:dgl.DGLGraph, # the training graph
     if negative_sampler is None: return pos, None
     neg = dgl.heterograph(_as_dict(g, negative_sampler(g, eids)), {nt: g.num_nodes(nt) for nt in g.ntypes})
     return pos, neg
+
+# %% ../nbs/02_model.ipynb #921ab7af
+class _SDDMM(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, a, a_t, perm, x, y):
+        ctx.save_for_backward(x, y); ctx.a, ctx.a_t, ctx.perm = a, a_t, perm
+        return torch.sparse.sampled_addmm(a, x, y.T, beta=0.0).values()
+    @staticmethod
+    def backward(ctx, gv):
+        x, y = ctx.saved_tensors
+        a, a_t = ctx.a, ctx.a_t
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            g = torch.sparse_csr_tensor(a.crow_indices(), a.col_indices(), gv.contiguous(), a.shape)
+            g_t = torch.sparse_csr_tensor(a_t.crow_indices(), a_t.col_indices(), gv[ctx.perm], a_t.shape)
+        return None, None, None, torch.sparse.mm(g, y), torch.sparse.mm(g_t, x)
+
+class PairScores:
+    "Dot products of a fixed set of (row, column) pairs, e.g. every training edge, as one SDDMM with a sparse backward."
+    def __init__(self,
+                 rows:torch.Tensor, # (n,) row (user) of each pair; repeated pairs are kept once, see `count`
+                 cols:torch.Tensor, # (n,) column (item) of each pair
+                 n_rows:int, # number of rows (users)
+                 n_cols:int, # number of columns (items)
+                ):
+        key, count = torch.unique(rows.long() * n_cols + cols.long(), return_counts=True)  # sorted: row-major order
+        self.rows, self.cols, self.count = key // n_cols, key % n_cols, count.float()
+        self.shape = (n_rows, n_cols)
+        crow = lambda r, n: torch.cat([torch.zeros(1, dtype=torch.long), torch.bincount(r, minlength=n).cumsum(0)])
+        self.perm = torch.argsort(self.cols * n_rows + self.rows)  # row-major position of each pair in column-major order
+        ones = torch.ones(len(key))
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            self.a = torch.sparse_csr_tensor(crow(self.rows, n_rows), self.cols, ones, self.shape)
+            self.a_t = torch.sparse_csr_tensor(crow(self.cols, n_cols), self.rows[self.perm], ones, (n_cols, n_rows))
+
+    def __len__(self): return len(self.rows)
+
+    def __call__(self,
+                 x:torch.Tensor, # (n_rows, d) row embeddings
+                 y:torch.Tensor, # (n_cols, d) column embeddings
+                )->torch.Tensor: # (n_pairs,) x[rows] · y[cols], in the order of self.rows / self.cols
+        "Scores of all pairs, differentiable in x and y."
+        return _SDDMM.apply(self.a, self.a_t, self.perm, x, y)
+
+# %% ../nbs/02_model.ipynb #59a2f65d
+class _SharedLSE(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, a, b, scale):
+        s = torch.mm(a, b.T).mul_(scale)
+        m = s.max(1).values
+        s.sub_(m[:, None]).exp_()
+        z = s.sum(1)
+        ctx.save_for_backward(a, b, s, z); ctx.scale = scale
+        return z.log() + m
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, s, z = ctx.saved_tensors
+        s = s * (grad / z * ctx.scale)[:, None]  # softmax weights times the incoming gradient
+        return torch.mm(s, b), torch.mm(s.T, a), None
+
+def shared_logsumexp(a:torch.Tensor, # (n, d) e.g. user embeddings
+                     b:torch.Tensor, # (k, d) e.g. the embeddings of k sampled items
+                     scale:float=1.0, # multiplies the scores (1 / temperature)
+                    )->torch.Tensor: # (n,) log Σ_j exp(scale * a_i · b_j)
+    "Row-wise log-sum-exp of the scaled scores a @ b.T, fused: the (n, k) matrix is built once and kept for the backward."
+    return _SharedLSE.apply(a, b, scale)
+
+# %% ../nbs/02_model.ipynb #f6624c90
+@dataclass
+class FullGraphConfig:
+    "How `train_full_graph` trains: each step embeds the whole graph once and scores every training edge."
+    steps:int=300 # optimizer steps (each one sees every training edge: steps = epochs)
+    minutes:float|None=None # training-time budget; when set, the schedule runs on elapsed time and training stops at the budget
+    lr:float=0.03 # peak Adam learning rate
+    warmup:float=0.0 # fraction of the schedule spent warming the learning rate up linearly
+    decay:str='cos' # learning-rate decay after the warm-up: 'cos', 'linear' or 'none'
+    n_negatives:int=1024 # softmax/ccl: items drawn uniformly per step, shared by every user
+    correction:bool=True # softmax: add log(n_items / n_negatives) to the negatives' log-sum-exp (their sampling probability), so it estimates the full softmax
+    weighting:str='user' # 'user': every user counts the same (mean over a user's edges, then over users) or 'edge': every edge counts the same
+    score:str='head' # scores the loss sees: 'head' (the model's head) or 'cos' (cosine, whatever the head: e.g. train on cosines, rank by dot products)
+    weight_decay:float=0.0 # Adam's L2 penalty
+    seed:int=0 # seed of the negative sampling
+
+    def __post_init__(self):
+        if self.decay not in ('cos', 'linear', 'none'): raise ValueError(f"decay={self.decay!r}, expected 'cos', 'linear' or 'none'")
+        if self.score not in ('head', 'cos'): raise ValueError(f"score={self.score!r}, expected 'head' or 'cos'")
+        if self.weighting not in ('user', 'edge'): raise ValueError(f"weighting={self.weighting!r}, expected 'user' or 'edge'")
+        if self.steps < 1 or self.n_negatives < 1: raise ValueError("steps and n_negatives must be >= 1")
+        if not 0 <= self.warmup < 1: raise ValueError("warmup must be in [0, 1)")
+
+def lr_factor(progress:float, # fraction of the schedule done, in [0, 1]
+              warmup:float=0.0, # fraction spent warming up
+              decay:str='cos', # 'cos', 'linear' or 'none'
+             )->float: # multiplier of the peak learning rate
+    "Learning-rate multiplier: linear warm-up, then cosine, linear or no decay down to 0 at progress 1."
+    if progress < warmup: return (progress + 1e-3) / warmup
+    p = (progress - warmup) / max(1 - warmup, 1e-12)
+    return {'cos': 0.5 * (1 + math.cos(math.pi * min(p, 1.0))), 'linear': max(0.0, 1 - p), 'none': 1.0}[decay]
+
+# %% ../nbs/02_model.ipynb #8281c388
+def edge_weights(pairs:PairScores, # the positive edges
+                 weighting:str='user', # 'user' (every user counts the same) or 'edge' (every edge counts the same)
+                )->torch.Tensor|None: # (n_pairs,) weights with mean 1 over the pairs, or None (all equal)
+    "Weights of the positive edges in the loss: their multiplicity, divided by the user's total for 'user'."
+    w = pairs.count
+    if weighting == 'user':
+        per_user = torch.zeros(pairs.shape[0]).index_add_(0, pairs.rows, w)
+        w = w / per_user[pairs.rows] * (len(pairs) / int((per_user > 0).sum()))
+    return None if bool((w == 1).all()) else w / w.mean()
+
+def full_graph_loss(model:GNNRec, # the model (its cfg gives the loss and its parameters)
+                    h:dict, # ntype -> embeddings of every node (model.embed(g))
+                    pairs:PairScores, # the positive (user, item) edges
+                    n_negatives:int=1024, # softmax/ccl: shared uniform negatives
+                    score:str='head', # 'head' or 'cos' (see FullGraphConfig.score)
+                    ntypes:tuple=('user', 'item'), # (source, destination) node types of the pairs
+                    weight:torch.Tensor|None=None, # (n_pairs,) weights of the edges (see `edge_weights`)
+                    correction:bool=False, # softmax: add log(n_items / n_negatives) to the negatives' log-sum-exp
+                   )->torch.Tensor: # scalar
+    "The loss `model.cfg.loss` over every positive edge at once, with shared negatives for 'softmax' and 'ccl'."
+    c = model.cfg
+    if c.pred == 'mlp': raise ValueError("full-graph training scores pairs as dot products: pred='mlp' is not supported, use 'cos' or 'dot'")
+    hu, hi = h[ntypes[0]], h[ntypes[1]]
+    if c.pred == 'cos' or score == 'cos': hu, hi = F.normalize(hu, dim=-1), F.normalize(hi, dim=-1)
+    pos = pairs(hu, hi)
+    w = weight
+    if c.loss in ('softmax', 'ccl'):
+        j = torch.randint(hi.shape[0], (n_negatives,))
+        rows, row = torch.unique(pairs.rows, return_inverse=True)   # only the users that have positives here
+        if c.loss == 'ccl': return ccl_loss(pos, hu[rows] @ hi[j].T, c.ccl_margin, c.ccl_neg_weight, w, row=row)
+        lse = shared_logsumexp(hu[rows], hi[j], 1 / c.temperature)
+        if correction: lse = lse + math.log(hi.shape[0] / n_negatives)
+        return _weighted_mean(softmax_terms(pos / c.temperature, lse[row]), w)
+    k = c.neg_sample_size
+    j = torch.randint(hi.shape[0], (len(pairs) * k,))
+    neg = (hu[pairs.rows.repeat_interleave(k)] * hi[j]).sum(-1)
+    return model.loss(pos, neg, w)
+
+def train_full_graph(model:GNNRec, # a model whose head is 'cos' or 'dot' (LightGCN: the fast path)
+                     g:dgl.DGLGraph, # the training graph
+                     tc:FullGraphConfig|None=None, # steps, time budget, schedule, negatives
+                     etype=('user', 'buys', 'item'), # the relation whose edges are the positives
+                     callback=None, # called as callback(step, seconds, model) after each step, off the clock; returning False stops
+                     log=None, # e.g. print: one line every `log_every` steps
+                     log_every:int=10, # steps between log lines
+                    )->list: # history: one dict per step (step, seconds, loss, lr)
+    "Train `model` on the full graph: one propagation and every positive edge per step (see above)."
+    tc = tc or FullGraphConfig()
+    if model.cfg.pred == 'mlp': raise ValueError("full-graph training scores pairs as dot products: pred='mlp' is not supported, use 'cos' or 'dot'")
+    cet = g.to_canonical_etype(etype)
+    u, i = g.edges(etype=cet)
+    pairs = PairScores(u, i, g.num_nodes(cet[0]), g.num_nodes(cet[2]))
+    w = edge_weights(pairs, tc.weighting)
+    opt = torch.optim.Adam(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
+    gen_state = torch.random.get_rng_state(); torch.manual_seed(tc.seed)
+    hist, t, step = [], 0.0, 0
+    try:
+        while True:
+            progress = max(step / tc.steps, t / (60 * tc.minutes) if tc.minutes else 0.0)
+            if progress >= 1: break
+            lr = tc.lr * lr_factor(progress, tc.warmup, tc.decay)
+            for group in opt.param_groups: group['lr'] = lr
+            t0 = time.perf_counter()
+            model.train()
+            loss = full_graph_loss(model, model.embed(g), pairs, tc.n_negatives, tc.score, (cet[0], cet[2]), w, tc.correction)
+            opt.zero_grad(); loss.backward(); opt.step()
+            t += time.perf_counter() - t0; step += 1
+            hist.append(dict(step=step, seconds=t, loss=loss.item(), lr=lr))
+            if log and step % log_every == 0: log(f"step {step:4d}  {t:7.1f}s  loss {loss.item():.4f}  lr {lr:.4g}")
+            if callback is not None and callback(step, t, model) is False: break
+    finally: torch.random.set_rng_state(gen_state)
+    return hist
