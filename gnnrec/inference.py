@@ -17,7 +17,7 @@ import torch
 
 from .data import DataError, read_table
 from .metrics import topk_scores
-from .train import Run, load_run, embeddings, exclusion, make_score_fn, popularity
+from .train import Run, load_run, embeddings, exclusion, make_score_fn, popularity, run_scorer
 
 # %% auto #0
 __all__ = ['SOURCES', 'open_run', 'RecommendWarning', 'FeatureEncoder', 'FaissIndex', 'Recommender', 'read_user_ids', 'recommend',
@@ -197,12 +197,13 @@ class Recommender:
         except Exception as e: raise DataError(f"{r.path}: the model cannot embed the saved graph ({type(e).__name__}: {_line(e)})")
         self.pop = popularity(self.ds, tc.days_popularity) if tc.use_popularity else None
         self.weight = tc.weight_popularity
-        self.score_fn = make_score_fn(self.model, self.h, self.pop, self.weight)
+        self.score_fn = run_scorer(self.model, self.h, self.ds, tc)
         self.seen = exclusion(self.ds, tc.exclude)   # the run's TrainConfig.exclude: by default the training purchases
         fb = popularity(self.ds, tc.days_popularity)
         i = np.argsort(-fb, kind='stable')                   # every item, most popular first (ties: lower id first)
         self._fallback = (i, fb[i])
         if index not in (None, 'exact', 'faiss'): raise ValueError(f"index must be exact | faiss, got {index!r}")
+        if index == 'faiss' and tc.weight_filter: raise ValueError("the faiss index cannot blend the graph filter (weight_filter > 0): use the exact ranking")
         self.index = FaissIndex(self.model.cfg.pred, self.h['item'], self.pop, self.weight, faiss_spec) if index == 'faiss' else None
         self._encoder = None
         self.seconds = time.perf_counter() - t0   # loading the run, embedding the graph, building the index

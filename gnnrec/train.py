@@ -12,19 +12,20 @@ from typing import Optional
 import dgl
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import torch
 import yaml
 from tqdm.auto import tqdm
 
 from .data import DataConfig, DataError, Dataset, load_dataset, write_synthetic
 from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACTIONS
-from .model import ModelConfig, build_model, make_negative_sampler, full_graph_pairs
+from .model import ModelConfig, build_model, make_negative_sampler, full_graph_pairs, PairScores, full_graph_loss
 from .metrics import topk_scores, ranking_metrics
 
 # %% auto #0
-__all__ = ['SECTIONS', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'batches', 'popularity', 'exclusion',
-           'embeddings', 'make_score_fn', 'validate', 'partial_dir', 'Run', 'train', 'write_run', 'train_run',
-           'load_run']
+__all__ = ['SECTIONS', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'shared_negatives', 'batch_loss', 'batches',
+           'popularity', 'exclusion', 'embeddings', 'GraphFilter', 'make_score_fn', 'run_scorer', 'validate',
+           'partial_dir', 'Run', 'train', 'write_run', 'train_run', 'load_run']
 
 # %% ../nbs/03_training.ipynb #c4670ee5
 @dataclass
@@ -48,6 +49,7 @@ class TrainConfig:
     use_popularity:bool=False # blend item popularity into the scores
     weight_popularity:float=0.1 # weight of the (max-normalised) popularity in the blend
     days_popularity:Optional[int]=None # popularity over the last N days before the split date (None: all training data)
+    weight_filter:float=0.0 # weight of the training-free graph filter (`GraphFilter`) blended into the scores; 0 = off
     seed:int=0 # seed of everything random in training: same seed, same run
     device:str='cpu' # cpu | cuda | auto
     n_examples:int=5 # users shown in examples.csv
@@ -57,6 +59,7 @@ class TrainConfig:
                             truth=('purchase', 'all'), exclude=('bought', 'interacted', 'none'), device=('cpu', 'cuda', 'auto')).items():
             if getattr(self, k) not in opts: raise ValueError(f"TrainConfig.{k}={getattr(self, k)!r}, expected one of {' | '.join(opts)}")
         if self.epochs < 1 or self.batch_size < 1: raise ValueError("epochs and batch_size must be >= 1")
+        if self.weight_filter < 0: raise ValueError("TrainConfig.weight_filter must be >= 0")
         for k in ('purchases_sample', 'clicks_sample'):
             if not 0 < getattr(self, k) <= 1: raise ValueError(f"TrainConfig.{k} must be in (0, 1]")
 
@@ -138,6 +141,27 @@ def epoch_edges(g:dgl.DGLGraph, # the training graph
     if not out: raise DataError("the training graph has no purchase edge to train on")
     return out
 
+def shared_negatives(tc:TrainConfig, mc:ModelConfig)->bool:
+    "Whether batches share their negatives: full-graph training with the softmax or ccl loss (dot or cosine head)."
+    return tc.full_graph and mc.loss in ('softmax', 'ccl') and mc.pred != 'mlp'
+
+def batch_loss(model, # the model
+               g:dgl.DGLGraph, # the training graph (weights of positives, full-graph embedding)
+               graphs, # the full graph or the batch's blocks
+               pos_g:dgl.DGLGraph, # positive pairs of the batch
+               neg_g:dgl.DGLGraph|None, # negative pairs (None with shared negatives)
+               ets:list, # canonical etypes of the batch's positives
+               input_nodes=None, # the blocks' input nodes
+              )->torch.Tensor: # scalar
+    "The loss of one batch: per-pair negatives through the model's head, or shared negatives (`shared_negatives`)."
+    if neg_g is not None:
+        pos, neg = model(graphs, pos_g, neg_g, ets, input_nodes)
+        return model.loss(pos, neg, model.pos_weights(g, pos_g, ets))
+    u, i = (torch.cat(x) for x in zip(*(pos_g.edges(etype=c) for c in ets)))
+    pairs = PairScores(u, i, g.num_nodes(ets[0][0]), g.num_nodes(ets[0][2]))
+    return full_graph_loss(model, model.embed(graphs), pairs, model.cfg.neg_sample_size, ntypes=(ets[0][0], ets[0][2]),
+                           weight=pairs.count / pairs.count.mean())
+
 def batches(g:dgl.DGLGraph, # the training graph
             model, # the model (its config gives layers and negative sampling)
             eids:dict, # edges of the epoch (see epoch_edges)
@@ -146,7 +170,7 @@ def batches(g:dgl.DGLGraph, # the training graph
            ): # yields (graph or blocks, pos_graph, neg_graph, input_nodes)
     "Minibatches of positive and negative edges with the graph (full) or the sampled blocks to embed them."
     mc = model.cfg
-    neg_sampler = make_negative_sampler(g, mc, list(eids))
+    neg_sampler = None if shared_negatives(tc, mc) else make_negative_sampler(g, mc, list(eids))
     if tc.full_graph:
         perm = {c: e[torch.randperm(len(e))] for c, e in eids.items()}
         total = sum(len(e) for e in perm.values())
@@ -154,7 +178,7 @@ def batches(g:dgl.DGLGraph, # the training graph
         for b in range(n_batches):
             chunk = {c: e[b * len(e) // n_batches:(b + 1) * len(e) // n_batches] for c, e in perm.items()}
             pos, neg = full_graph_pairs(g, chunk, neg_sampler)
-            yield g.to(device), pos.to(device), neg.to(device), None
+            yield g.to(device), pos.to(device), None if neg is None else neg.to(device), None
         return
     layers = max(mc.n_layers, 1)
     base = (dgl.dataloading.MultiLayerFullNeighborSampler(layers) if tc.fanout == 0
@@ -191,27 +215,59 @@ def embeddings(model, g:dgl.DGLGraph, device=torch.device('cpu'))->dict:
     model.train(was)
     return {k: v.detach() for k, v in h.items()}
 
+class GraphFilter:
+    "Training-free scores: each user's history propagated two hops over the normalised graph, `r_u R̃ᵀR̃`."
+    def __init__(self, train:sp.spmatrix): # users x items training interactions (any positive value counts as 1)
+        X = sp.csr_matrix(train, dtype=np.float32, copy=True); X.data[:] = 1.0
+        inv_sqrt = lambda d: np.where(d > 0, 1 / np.sqrt(np.maximum(d, 1e-12)), 0.0).astype(np.float32)
+        du, di = np.asarray(X.sum(1)).ravel(), np.asarray(X.sum(0)).ravel()
+        self.X = X
+        self.Rn = (sp.diags(inv_sqrt(du)) @ X @ sp.diags(inv_sqrt(di))).tocsr()
+        self.RnT = self.Rn.T.tocsr()
+
+    def __call__(self, users:np.ndarray)->np.ndarray: # (len(users), n_items) filter scores, >= 0
+        "Scores of `users` (rows of the training matrix) against every item."
+        return ((self.X[np.asarray(users)] @ self.RnT) @ self.Rn).toarray()
+
+def _row_scaled(s:torch.Tensor)->torch.Tensor:
+    "Each row divided by its largest absolute value (rows of zeros stay zero)."
+    return s / s.abs().amax(1, keepdim=True).clamp(min=1e-12)
+
 def make_score_fn(model, # the trained model
                   h:dict, # embeddings from embeddings
                   pop:Optional[np.ndarray]=None, # popularity to blend in (None: no blend)
                   weight:float=0.0, # weight of the popularity
+                  filt:Optional[GraphFilter]=None, # graph filter to blend in (None: no blend); its rows are the users of `h`
+                  weight_filter:float=0.0, # weight of the graph filter
                  ): # score_fn(user node ids) -> (len, n_items) scores
-    "A scoring function for `topk_scores`: model scores of users against every item, plus weighted popularity."
+    "A scoring function for `topk_scores`: model scores of users against every item, plus weighted popularity and graph filter."
     items = h['item']
     p = torch.as_tensor(pop, device=items.device) if pop is not None and weight else None
     @torch.no_grad()
     def score_fn(users):
-        s = model.score_all(h['user'][torch.as_tensor(users, device=items.device)], items)
-        return (s + weight * p if p is not None else s).float().cpu()
+        s = model.score_all(h['user'][torch.as_tensor(users, device=items.device)], items).float()
+        if filt is not None and weight_filter:
+            f = torch.as_tensor(filt(np.asarray(users)), device=items.device)
+            s = _row_scaled(s) + weight_filter * _row_scaled(f)
+        return (s + weight * p if p is not None else s).cpu()
     return score_fn
+
+def run_scorer(model, # the trained model
+               h:dict, # its embeddings (from `embeddings`)
+               ds:Dataset, # the dataset (training interactions: popularity and graph filter)
+               tc:TrainConfig, # which blends, with which weights
+              ): # score_fn(user node ids) -> (len, n_items) scores
+    "The scoring function a run's `TrainConfig` asks for: validation, evaluation and inference all use it."
+    pop = popularity(ds, tc.days_popularity) if tc.use_popularity else None
+    filt = GraphFilter(ds.matrix('train', 'all')) if tc.weight_filter else None
+    return make_score_fn(model, h, pop, tc.weight_popularity, filt, tc.weight_filter)
 
 def validate(model, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, split:str='valid', device=torch.device('cpu'))->dict:
     "Metrics at k of the model on a held-out split, training items removed as `tc.exclude` says."
     truth = ds.matrix(split, tc.truth)
     users = np.flatnonzero(np.diff(truth.indptr) > 0)
     if len(users) == 0: return {}
-    pop = popularity(ds, tc.days_popularity) if tc.use_popularity else None
-    fn = make_score_fn(model, embeddings(model, g, device), pop, tc.weight_popularity)
+    fn = run_scorer(model, embeddings(model, g, device), ds, tc)
     top, _ = topk_scores(fn, users, ds.n_items, tc.k, exclude=exclusion(ds, tc.exclude))
     mean, _ = ranking_metrics(top, truth, users=users, n_items=ds.n_items)
     return {k.split('@')[0]: float(v) for k, v in mean.items() if '@' in k}
@@ -284,8 +340,7 @@ def train(cfg:Config, # hyperparameters
         for graphs, pos_g, neg_g, input_nodes in tqdm(batches(g, model, eids, tc, dev), total=n_batches, desc=f'epoch {epoch}',
                                                       leave=False, disable=not progress):
             ets = [c for c in eids if pos_g.num_edges(c) > 0]
-            pos, neg = model(graphs, pos_g, neg_g, ets, input_nodes)
-            loss = model.loss(pos, neg, model.pos_weights(g, pos_g, ets))
+            loss = batch_loss(model, g, graphs, pos_g, neg_g, ets, input_nodes)
             opt.zero_grad(); loss.backward(); opt.step()
             losses.append(loss.item())
         m = validate(model, g, ds, tc, device=dev)

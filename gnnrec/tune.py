@@ -54,7 +54,7 @@ def _sage(c): return c['family'] == 'sage'
 
 SPACE = {
     'family': Param(('sage', 'lightgcn')),
-    'loss': Param(('max_margin', 'bpr')),
+    'loss': Param(('max_margin', 'bpr', 'softmax')),
     'out_dim': Param(tuple(EMBED_CLASSES)),
     'n_layers': Param(low=1, high=4),
     'input': Param(('features', 'ids', 'both')),
@@ -64,6 +64,7 @@ SPACE = {
     'norm': Param((True, False)),
     'pred': Param(('cos', 'dot', 'mlp')),
     'delta': Param(low=0.15, high=0.35, log=True, when=lambda c: c['loss'] == 'max_margin'),
+    'temperature': Param(low=0.05, high=0.3, log=True, when=lambda c: c['loss'] == 'softmax'),
     'neg_sample_size': Param(low=1, high=64, log=True),
     'lr': Param(low=1e-4, high=1e-2, log=True),
     'use_popularity': Param((False, True)),
@@ -71,6 +72,7 @@ SPACE = {
     'train_on_clicks': Param((False, True)),
     'clicks_sample': Param((0.2, 0.3, 0.4), when=lambda c: c['train_on_clicks']),
     'purchases_sample': Param((0.4, 0.5, 0.6, 1.0)),
+    'weight_filter': Param((0.0, 0.5, 1.0, 2.0)),
 }
 
 FIELDS = {f.name: s for s, c in SECTIONS.items() for f in dataclasses.fields(c)} # flat Config name -> section
