@@ -120,13 +120,18 @@ def cmd_train(a):
 def cmd_evaluate(a):
     "`gnnrec evaluate`: the run's model and the baselines on the same split, one table."
     import warnings
-    from gnnrec.evaluate import evaluate_run
+    from gnnrec.evaluate import evaluate_run, tune_baselines, BASELINE_GRID
     from gnnrec.train import load_run
     run = load_run(a.run)
     with warnings.catch_warnings():
         warnings.simplefilter('always')
         warnings.showwarning = lambda msg, *_, **__: print(f"gnnrec evaluate: warning: {msg}", file=sys.stderr)
-        table, _ = evaluate_run(run, a.split, a.k, a.truth, tuple(a.baselines), a.exclude, write=True)
+        cfg = None
+        if a.tune_baselines:
+            cfg, _ = tune_baselines(run, tuple(b for b in a.baselines if b in BASELINE_GRID))
+            chosen = {f: getattr(cfg, f) for b in a.baselines for f in BASELINE_GRID.get(b, {})}
+            print("baselines tuned on the validation split: " + ', '.join(f"{f}={v}" for f, v in chosen.items()))
+        table, _ = evaluate_run(run, a.split, a.k, a.truth, tuple(a.baselines), a.exclude, cfg=cfg, write=True)
     tc = run.cfg.train
     k, truth, exclude = a.k or tc.k, a.truth or tc.truth, a.exclude or tc.exclude
     cols = [c for c in table.columns if '@' in c] + ['n_users', 'seconds']
@@ -204,8 +209,10 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--k', type=int, help="cut-off (default: the run's k)")
     s.add_argument('--truth', choices=('purchase', 'all'), help="ground truth (default: the run's)")
     s.add_argument('--exclude', choices=('bought', 'interacted', 'none'), help="training items removed from rankings (default: the run's)")
-    s.add_argument('--baselines', nargs='*', default=['random', 'popularity', 'recent', 'ease', 'itemknn', 'als'],
+    s.add_argument('--baselines', nargs='*', default=['random', 'popularity', 'recent', 'ease', 'itemknn', 'als', 'graphfilter'],
                    help='baselines to evaluate beside the model')
+    s.add_argument('--tune-baselines', action='store_true',
+                   help="first choose EASE's, item-kNN's and ALS's hyper-parameters on the validation split (grid search)")
     s.set_defaults(func=cmd_evaluate)
     s = sub.add_parser('tune', help='hyperparameter search with Optuna (resumable)')
     _data_args(s)

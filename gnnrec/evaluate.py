@@ -9,7 +9,8 @@ import json
 import os
 import time
 import warnings
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable
 
@@ -20,12 +21,12 @@ import torch
 
 from .data import Dataset, DataError
 from .metrics import ScoreFn, topk_scores, hit_matrix, ranking_metrics, _n_relevant
-from .train import Run, load_run, embeddings, exclusion, make_score_fn, popularity
+from .train import Run, load_run, embeddings, exclusion, run_scorer, GraphFilter
 
 # %% auto #0
-__all__ = ['BASELINES', 'BaselineConfig', 'RandomScorer', 'Popularity', 'recent_item_counts', 'EASE', 'ItemKNN', 'ALS',
-           'fit_baseline', 'evaluate_scorer', 'evaluate_all', 'plot_comparison', 'gnn_score_fn', 'evaluate_run',
-           'explore_user', 'plot_item_embeddings']
+__all__ = ['BASELINES', 'BASELINE_GRID', 'BaselineConfig', 'RandomScorer', 'Popularity', 'recent_item_counts', 'EASE', 'ItemKNN',
+           'ALS', 'fit_baseline', 'evaluate_scorer', 'evaluate_all', 'plot_comparison', 'gnn_score_fn', 'evaluate_run',
+           'tune_baselines', 'explore_user', 'plot_item_embeddings']
 
 # %% ../nbs/04_evaluation.ipynb #50fff021
 @dataclass
@@ -167,9 +168,14 @@ class ALS:
         return self.user_factors[users] @ self.item_factors.T
 
 # %% ../nbs/04_evaluation.ipynb #761b1606
-BASELINES = ('random', 'popularity', 'ease', 'itemknn', 'als')
+BASELINES = ('random', 'popularity', 'ease', 'itemknn', 'als', 'graphfilter')
 
-def fit_baseline(name:str, # 'random', 'popularity', 'recent', 'ease', 'itemknn' or 'als'
+class _Fitted:
+    "A scorer built from the train matrix (e.g. `GraphFilter`, chapter 03) behind the baselines' fit interface."
+    def __init__(self, make): self.make = make
+    def fit(self, train:sp.spmatrix): return self.make(train)
+
+def fit_baseline(name:str, # 'random', 'popularity', 'recent', 'ease', 'itemknn', 'als' or 'graphfilter'
                  train:sp.spmatrix, # users x items train matrix
                  cfg:BaselineConfig|None=None, # hyper-parameters; None = defaults
                  recent:sp.spmatrix|np.ndarray|None=None, # for 'recent': matrix or item counts of the last cfg.recent_days before the split
@@ -181,6 +187,7 @@ def fit_baseline(name:str, # 'random', 'popularity', 'recent', 'ease', 'itemknn'
         return Popularity().fit(recent)
     makers = {'random': lambda: RandomScorer(cfg.seed), 'popularity': Popularity,
               'ease': lambda: EASE(cfg.ease_lambda, cfg.ease_max_items), 'itemknn': lambda: ItemKNN(cfg.knn_neighbours),
+              'graphfilter': lambda: _Fitted(GraphFilter),
               'als': lambda: ALS(cfg.als_factors, cfg.als_regularization, cfg.als_alpha, cfg.als_iterations,
                                  cfg.seed, cfg.num_threads)}
     if name not in makers: raise ValueError(f"unknown baseline {name!r}; known: {sorted(makers) + ['recent']}")
@@ -263,13 +270,28 @@ def plot_comparison(table:pd.DataFrame, # evaluate_all's table (one row per mode
 
 # %% ../nbs/04_evaluation.ipynb #335d6e95
 def gnn_score_fn(run:Run)->ScoreFn:
-    "The run's scoring function, popularity blend included, exactly as used in validation."
-    tc = run.cfg.train
-    pop = popularity(run.ds, tc.days_popularity) if tc.use_popularity else None
-    return make_score_fn(run.model, embeddings(run.model, run.g), pop, tc.weight_popularity)
+    "The run's scoring function, popularity and graph-filter blends included, exactly as used in validation."
+    return run_scorer(run.model, embeddings(run.model, run.g), run.ds, run.cfg.train)
 
 def _write_atomic(path:Path, text:str):
     tmp = path.with_name(f'.{path.name}.tmp'); tmp.write_text(text); tmp.replace(path)
+
+def _protocol(run:Run, split:str, k:int|None, truth:str|None, exclude:str|None, recent_days:int=30)->dict:
+    "Everything the run's evaluation protocol fixes: cut-off, truth matrix, training matrix, exclusion and users."
+    ds, tc = run.ds, run.cfg.train
+    k, truth, exclude = k or tc.k, truth or tc.truth, exclude or tc.exclude
+    if split not in ('valid', 'test'): raise ValueError(f"split must be valid | test, got {split!r}")
+    T = ds.matrix(split, truth)
+    if T.nnz == 0: raise DataError(f"{run.path}: the {split} split has no {truth} interaction to evaluate on")
+    tr = ds.interactions[ds.interactions.split == 'train']
+    recent = recent_item_counts(tr.item.values, tr.timestamp.values, ds.n_items, ds.split_date + pd.Timedelta(seconds=1), recent_days)
+    return dict(k=k, truth=truth, exclude=exclude, T=T, train=ds.matrix('train', 'all'), recent=recent,
+                excl=exclusion(ds, exclude), users=np.flatnonzero(np.diff(T.indptr) > 0))
+
+def _measure(fn:ScoreFn, p:dict, n_items:int)->tuple:
+    "Rank with `fn` under the protocol `p`: (mean metrics, per-user metrics)."
+    top, _ = topk_scores(fn, p['users'], n_items, p['k'], p['excl'])
+    return ranking_metrics(top, p['T'], p['users'], n_items)
 
 def evaluate_run(run:Run|str|Path, # a Run or a run directory
                  split:str='test', # held-out split to evaluate: valid | test
@@ -278,49 +300,73 @@ def evaluate_run(run:Run|str|Path, # a Run or a run directory
                  baselines:tuple=BASELINES + ('recent',), # baselines to evaluate beside the GNN
                  exclude:str|None=None, # items removed from rankings: bought | interacted | none (default: the run's TrainConfig.exclude)
                  recent_days:int=30, # window of the 'recent' popularity baseline
-                 cfg:BaselineConfig|None=None, # baseline hyper-parameters
+                 cfg:BaselineConfig|None=None, # baseline hyper-parameters (e.g. from `tune_baselines`)
                  write:bool=True, # write evaluation.csv, plots/evaluation.png, per-user CSV and metrics.json
                 )->tuple: # (table: one row per model, per-user metrics by model)
     "Evaluate a trained run and the baselines on the same split; one table, written next to the run."
     run = run if isinstance(run, Run) else load_run(run)
-    ds, tc = run.ds, run.cfg.train
-    k, truth, exclude = k or tc.k, truth or tc.truth, exclude or tc.exclude
-    if split not in ('valid', 'test'): raise ValueError(f"split must be valid | test, got {split!r}")
-    T = ds.matrix(split, truth)
-    if T.nnz == 0: raise DataError(f"{run.path}: the {split} split has no {truth} interaction to evaluate on")
-    train = ds.matrix('train', 'all')
-    tr = ds.interactions[ds.interactions.split == 'train']
-    recent = recent_item_counts(tr.item.values, tr.timestamp.values, ds.n_items, ds.split_date + pd.Timedelta(seconds=1), recent_days)
-    excl = exclusion(ds, exclude)
-    models = {'gnn': gnn_score_fn(run)}
+    ds = run.ds
+    p = _protocol(run, split, k, truth, exclude, recent_days)
     rows, per_user = {}, {}
-    cfg = cfg or BaselineConfig(seed=tc.seed)
-    users = np.flatnonzero(np.diff(T.indptr) > 0)
+    cfg = cfg or BaselineConfig(seed=run.cfg.train.seed)
     for name in ['gnn', *baselines]:
         t0 = time.perf_counter()
-        if name == 'gnn': fn = models['gnn']
+        if name == 'gnn': fn = gnn_score_fn(run)
         else:
-            try: fn = fit_baseline(name, train, cfg, recent)
+            try: fn = fit_baseline(name, p['train'], cfg, p['recent'])
             except ValueError as e:
                 if name != 'ease' or 'max_items' not in str(e): raise
                 warnings.warn(f"skipping EASE: {e}"); continue
-        top, _ = topk_scores(fn, users, ds.n_items, k, excl)
-        rows[name], per_user[name] = ranking_metrics(top, T, users, ds.n_items)
+        rows[name], per_user[name] = _measure(fn, p, ds.n_items)
         rows[name]['seconds'] = time.perf_counter() - t0
     table = pd.DataFrame.from_dict(rows, orient='index'); table.index.name = 'model'
     if write and run.path is not None:
-        p = Path(run.path)
-        _write_atomic(p/'evaluation.csv', table.to_csv())
+        path, k = Path(run.path), p['k']
+        _write_atomic(path/'evaluation.csv', table.to_csv())
         long = pd.concat([d.assign(model=n, customer_id=ds.ids['user'].to_raw(d.user.values)) for n, d in per_user.items()])
-        _write_atomic(p/'evaluation_per_user.csv', long.to_csv(index=False))
-        (p/'plots').mkdir(exist_ok=True)
-        plot_comparison(table, p/'plots'/'evaluation.png', metrics=[f'{m}@{k}' for m in ('precision', 'recall', 'ndcg', 'hit', 'mrr')],
-                        title=f'{split}, truth = {truth}, k = {k}')
-        m = json.loads((p/'metrics.json').read_text()) if (p/'metrics.json').exists() else {}
-        m['evaluation'] = {'split': split, 'k': k, 'truth': truth, 'exclude': exclude,
-                           'table': json.loads(table.drop(columns='seconds').to_json(orient='index'))}
-        _write_atomic(p/'metrics.json', json.dumps(m, indent=1))
+        _write_atomic(path/'evaluation_per_user.csv', long.to_csv(index=False))
+        (path/'plots').mkdir(exist_ok=True)
+        plot_comparison(table, path/'plots'/'evaluation.png', metrics=[f'{m}@{k}' for m in ('precision', 'recall', 'ndcg', 'hit', 'mrr')],
+                        title=f"{split}, truth = {p['truth']}, k = {k}")
+        m = json.loads((path/'metrics.json').read_text()) if (path/'metrics.json').exists() else {}
+        m['evaluation'] = {'split': split, 'k': k, 'truth': p['truth'], 'exclude': p['exclude'],
+                           'baselines': asdict(cfg), 'table': json.loads(table.drop(columns='seconds').to_json(orient='index'))}
+        _write_atomic(path/'metrics.json', json.dumps(m, indent=1))
     return table, per_user
+
+# %% ../nbs/04_evaluation.ipynb #01252015
+BASELINE_GRID = {
+    'ease': {'ease_lambda': (10.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2000.0)},
+    'itemknn': {'knn_neighbours': (10, 25, 50, 100, 200, 400)},
+    'als': {'als_factors': (32, 64, 128), 'als_regularization': (0.01, 0.1, 1.0), 'als_alpha': (1.0, 10.0, 40.0)},
+} # baseline -> {BaselineConfig field: candidates}; the grids cover the usual ranges (EASE: Steck 2019; ALS: implicit's docs)
+
+def tune_baselines(run:Run|str|Path, # a Run or a run directory
+                   baselines:tuple=('ease', 'itemknn', 'als'), # baselines to tune (each needs a grid)
+                   grid:dict|None=None, # baseline -> {BaselineConfig field: candidate values}; None = BASELINE_GRID
+                   cfg:BaselineConfig|None=None, # starting point: the values no grid mentions
+                   metric:str|None=None, # selection metric: precision | recall | ndcg | hit | mrr (default: the run's TrainConfig.metric)
+                  )->tuple: # (BaselineConfig with the chosen values, DataFrame: every candidate's validation metrics)
+    "Grid-search the baselines' hyper-parameters on the run's validation split, under the run's evaluation protocol."
+    run = run if isinstance(run, Run) else load_run(run)
+    grid = BASELINE_GRID if grid is None else grid
+    cfg = cfg or BaselineConfig(seed=run.cfg.train.seed)
+    p = _protocol(run, 'valid', None, None, None)
+    key = f"{metric or run.cfg.train.metric}@{p['k']}"
+    rows, chosen = [], {}
+    for name in baselines:
+        if name not in grid: raise ValueError(f"no grid for baseline {name!r}; grids: {sorted(grid)}")
+        fields, best = list(grid[name]), None
+        for values in itertools.product(*(grid[name][f] for f in fields)):
+            c = replace(cfg, **dict(zip(fields, values)))
+            try: m, _ = _measure(fit_baseline(name, p['train'], c, p['recent']), p, run.ds.n_items)
+            except ValueError as e:
+                if name != 'ease' or 'max_items' not in str(e): raise
+                warnings.warn(f"not tuning EASE: {e}"); break
+            rows.append({'baseline': name, **dict(zip(fields, values)), **m})
+            if best is None or m[key] > best[0]: best = (m[key], dict(zip(fields, values)))
+        if best: chosen.update(best[1])
+    return replace(cfg, **chosen), pd.DataFrame(rows)
 
 # %% ../nbs/04_evaluation.ipynb #cd47ba8f
 def explore_user(run:Run, # a trained run
