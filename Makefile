@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RUN    ?= runs/synthetic
 DATA   ?= data/synth
 
-.PHONY: setup run test test-slow docs-preview clean
+.PHONY: setup run test test-slow docs-preview bench-gowalla bench-ml100k bench-recbole clean
 
 setup: $(VENV)/.installed
 
@@ -46,6 +46,21 @@ test-slow: setup
 docs-preview: export OMP_NUM_THREADS = 1
 docs-preview: setup
 	$(BIN)/python tools/docs_preview.py --out _site
+
+# Benchmarks: scripts that print figures (they read ../shared/data; outputs in bench/out/). See each script's docstring.
+#   bench-gowalla  LightGCN on the LightGCN paper's Gowalla split, 15-minute training budget (~25 min in all)
+#   bench-ml100k   the tuned GNN against EASE and iALS (tuned on validation) on MovieLens-100k (~5 min)
+#   bench-recbole  our LightGCN against RecBole's on MovieLens-100k, RecBole in its own venv .venv-recbole
+bench-gowalla: export OMP_NUM_THREADS = 2
+bench-gowalla: setup
+	$(BIN)/python bench/gowalla.py
+
+bench-ml100k: export OMP_NUM_THREADS = 1
+bench-ml100k: setup
+	$(BIN)/python bench/ml100k.py
+
+bench-recbole:
+	bash bench/setup_recbole.sh
 
 clean:
 	rm -rf $(VENV) _docs _proc _site
