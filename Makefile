@@ -50,7 +50,8 @@ docs-preview: setup
 # Benchmarks: scripts that print figures (they read ../shared/data; outputs in bench/out/). See each script's docstring.
 #   bench-gowalla  LightGCN on the LightGCN paper's Gowalla split, 15-minute training budget (~25 min in all)
 #   bench-ml100k   the tuned GNN against EASE and iALS (tuned on validation) on MovieLens-100k (~5 min)
-#   bench-recbole  our LightGCN against RecBole's on MovieLens-100k, RecBole in its own venv .venv-recbole
+#   bench-recbole  our LightGCN against RecBole's on MovieLens-100k, RecBole in its own venv .venv-recbole (~8 min
+#                  the first time); ARGS="--recipe softmax" trains ours with its own loss instead of RecBole's BPR
 bench-gowalla: export OMP_NUM_THREADS = 2
 bench-gowalla: setup
 	$(BIN)/python bench/gowalla.py
@@ -59,8 +60,9 @@ bench-ml100k: export OMP_NUM_THREADS = 1
 bench-ml100k: setup
 	$(BIN)/python bench/ml100k.py
 
+bench-recbole: export OMP_NUM_THREADS = 1
 bench-recbole:
-	bash bench/setup_recbole.sh
+	bash bench/setup_recbole.sh $(ARGS)
 
 clean:
-	rm -rf $(VENV) _docs _proc _site
+	rm -rf $(VENV) .venv-recbole _docs _proc _site
