@@ -32,8 +32,11 @@ run: setup
 	$(BIN)/gnnrec evaluate --run $(RUN)
 	$(BIN)/gnnrec recommend --run $(RUN) --users all --k 10 --out $(RUN)/recommendations.csv --overwrite
 
+# The "gnnrec" Jupyter kernel is registered per user: another clone's `make setup` may have pointed it at its own venv,
+# so the tests (papermill runs notebooks on that kernel) register this venv's first.
 test: export OMP_NUM_THREADS = 1
 test: setup
+	$(BIN)/python -m ipykernel install --user --name gnnrec --display-name "Python (gnnrec)" >/dev/null
 	cd nbs && ../$(BIN)/nbdev_test --n_workers 1 --timing
 	$(BIN)/pytest -q tests
 
