@@ -18,7 +18,7 @@ import scipy.sparse as sp
 __all__ = ['DataError', 'DataConfig', 'read_table', 'check_interactions', 'load_interactions', 'Features', 'encode_features',
            'load_features', 'IdMap', 'apply_policies', 'dedupe', 'split_interactions', 'Dataset', 'build_dataset',
            'load_dataset', 'atomic_dir', 'synthesize', 'write_synthetic', 'load_movielens', 'load_lightgcn',
-           'find_shared_data']
+           'load_lightgcn_split', 'find_shared_data']
 
 # %% ../nbs/00_data.ipynb #ecf93876
 class DataError(ValueError):
@@ -51,7 +51,9 @@ class DataConfig:
     item_id_type:Optional[str]=None # item-table column with a coarser item id that groups specific items
     item_links:dict=field(default_factory=dict) # item-table column -> extra node type it links items to, e.g. {'category': 'category'}
     user_links:dict=field(default_factory=dict) # user-table column -> extra node type it links users to, e.g. {'declared_category': 'category'}
-    split:str='user' # 'user': last fraction of each user's history; 'time': by date
+    split:str='user' # 'user': last fraction of each user's history; 'time': by date; 'column': as the interactions' `split_col` says
+    split_col:str='split' # split='column': the interactions column holding train | valid | test
+    session_gap:float=30.0 # split='user': minutes of inactivity that end a visit; a visit is never cut between train, valid and test (0: cut anywhere)
     valid_frac:float=0.1 # share of each user's history (or of the time range) held out for validation
     test_frac:float=0.1 # share held out for test
     valid_start:Optional[str]=None # split='time': first date of validation (default: from valid_frac)
@@ -65,7 +67,7 @@ class DataConfig:
         if set(self.item_links) & set(self.user_links):
             raise ValueError(f"link columns must differ between item and user tables: {set(self.item_links) & set(self.user_links)}")
         _check_choice('duplicates', self.duplicates, ('keep_all', 'keep_last', 'count_occurrence'))
-        _check_choice('split', self.split, ('user', 'time'))
+        _check_choice('split', self.split, ('user', 'time', 'column'))
         if not 0 <= self.remove < 1: raise ValueError(f"remove must be in [0, 1), got {self.remove}")
         if not (0 <= self.valid_frac < 1 and 0 <= self.test_frac < 1 and self.valid_frac + self.test_frac < 1):
             raise ValueError(f"valid_frac and test_frac must be in [0, 1) with a sum below 1, got {self.valid_frac}, {self.test_frac}")
@@ -138,9 +140,15 @@ def check_interactions(df:pd.DataFrame, # interactions as read by `read_table`
     neither = (flags[cfg.click_col] == 0) & (flags[cfg.purchase_col] == 0)
     if neither.any():
         raise DataError(f"{src}: columns '{cfg.click_col}' and '{cfg.purchase_col}' are both 0 at {_rows(neither, pq)}")
-    return pd.DataFrame({'user': df[cfg.user_col].astype(str).values, 'item': df[cfg.item_col].astype(str).values,
-                         'timestamp': ts.values, 'click': flags[cfg.click_col].values,
-                         'purchase': flags[cfg.purchase_col].values})
+    out = pd.DataFrame({'user': df[cfg.user_col].astype(str).values, 'item': df[cfg.item_col].astype(str).values,
+                        'timestamp': ts.values, 'click': flags[cfg.click_col].values, 'purchase': flags[cfg.purchase_col].values})
+    if cfg.split == 'column':
+        _require(df, [cfg.split_col], "the split, with split='column'")
+        sp_ = df[cfg.split_col].astype(str).str.strip().str.lower()
+        bad = ~sp_.isin(['train', 'valid', 'test'])
+        if bad.any(): raise DataError(f"{src}: column '{cfg.split_col}' must be train, valid or test; bad values at {_rows(bad, pq)}")
+        out['split'] = sp_.values
+    return out
 
 def load_interactions(path:str|Path, # CSV or Parquet adjacency list
                       cfg:DataConfig=None, # column names
@@ -266,12 +274,25 @@ def dedupe(df:pd.DataFrame, # interactions of one kind (e.g. the training purcha
     return out.assign(count=g.size().values.astype('float64') if policy == 'count_occurrence' else 1.0)
 
 # %% ../nbs/00_data.ipynb #0a057c3e
+def _whole_visits(df:pd.DataFrame, split:np.ndarray, gap_minutes:float)->np.ndarray:
+    "Give every row the split of the last row of its visit (rows of a user less than `gap_minutes` apart); `df` sorted by time."
+    o = np.lexsort((np.arange(len(df)), df.user.values))            # by user, time order kept
+    u, t = df.user.values[o], df.timestamp.values[o]
+    new = np.ones(len(df), bool)
+    new[1:] = (u[1:] != u[:-1]) | ((t[1:] - t[:-1]) > np.timedelta64(int(gap_minutes * 60), 's'))
+    end = np.flatnonzero(np.append(new[1:], True))[np.cumsum(new) - 1]   # position (in o) of each row's visit end
+    out = split.copy(); out[o] = split[o][end]
+    return out
+
 def split_interactions(df:pd.DataFrame, # canonical interactions
                        cfg:DataConfig, # split settings
                       )->pd.DataFrame:
     "Return `df` sorted by time with a `split` column: train, valid or test."
     df = df.sort_values(['timestamp', 'user', 'item'], kind='mergesort').reset_index(drop=True)
-    split = np.full(len(df), 'train', dtype=object)
+    if cfg.split == 'column':
+        if 'split' not in df: raise DataError(f"split='column' needs the split column '{cfg.split_col}' in the interactions")
+        split = df.split.values.astype(object)
+    else: split = np.full(len(df), 'train', dtype=object)
     if cfg.split == 'user':
         pos = df.groupby('user').cumcount(ascending=False).values  # 0 = the user's last interaction
         n = df.groupby('user').user.transform('size').values
@@ -279,7 +300,11 @@ def split_interactions(df:pd.DataFrame, # canonical interactions
         n_valid = np.floor(n * cfg.valid_frac).astype(int)
         split[pos < n_test + n_valid] = 'valid'
         split[pos < n_test] = 'test'
-    else:
+        if cfg.session_gap > 0:   # whole visits, except for a user whose training share they would halve (e.g. ratings given in one sitting)
+            whole = _whole_visits(df, split, cfg.session_gap)
+            n_train = pd.Series(whole == 'train').groupby(df.user.values).transform('sum').values
+            split = np.where(n_train >= 0.5 * (n - n_test - n_valid), whole, split)
+    elif cfg.split == 'time':
         q = lambda f: df.timestamp.quantile(1 - f) if f > 0 else df.timestamp.max() + pd.Timedelta(seconds=1)
         test_start = pd.Timestamp(cfg.test_start) if cfg.test_start else q(cfg.test_frac)
         valid_start = pd.Timestamp(cfg.valid_start) if cfg.valid_start else \
@@ -310,11 +335,12 @@ class Dataset:
     def n_items(self): return len(self.ids['item'])
 
     def matrix(self,
-               split:str='train', # train | valid | test
+               split:str|tuple='train', # train | valid | test, a tuple of them, or 'all' (every interaction given)
                on:str='purchase', # purchase | all (clicks and purchases)
               )->sp.csr_matrix: # users x items, 1 where the user interacted
-        "Binary user x item matrix of one split: the training signal or the ground truth."
-        df = self.interactions[self.interactions.split == split]
+        "Binary user x item matrix of one split (or several): the training signal, the ground truth, or what a user has bought."
+        df = self.interactions
+        if split != 'all': df = df[df.split.isin([split] if isinstance(split, str) else list(split))]
         if on == 'purchase': df = df[df.purchase == 1]
         elif on != 'all': raise ValueError(f"on must be purchase | all, got {on!r}")
         m = sp.csr_matrix((np.ones(len(df), 'float32'), (df.user.values, df.item.values)), shape=(self.n_users, self.n_items))
@@ -425,60 +451,107 @@ def atomic_dir(path:str|Path, # the directory to create
     os.replace(tmpd, path)
 
 # %% ../nbs/00_data.ipynb #33e93687
+def _draw_items(rng:np.random.Generator, cat:np.ndarray, t:np.ndarray, item_cat:np.ndarray, pop:np.ndarray,
+                launch:np.ndarray, boost:float, tau:float, rounds:int=30)->np.ndarray:
+    "For each (category, time) request an item of that category on sale at that time, with probability ∝ pop × novelty (-1: none found)."
+    out = np.full(len(cat), -1, np.int64)
+    order = np.argsort(item_cat, kind='stable')
+    starts = np.searchsorted(item_cat[order], np.arange(item_cat.max() + 2))
+    for c in np.unique(cat):
+        items = order[starts[c]:starts[c + 1]]
+        if len(items) == 0: continue
+        cum = np.cumsum(pop[items]); todo = np.flatnonzero(cat == c)
+        for _ in range(rounds):   # rejection sampling: propose by popularity, accept by availability and novelty
+            if len(todo) == 0: break
+            i = items[np.minimum(np.searchsorted(cum, rng.random(len(todo)) * cum[-1]), len(items) - 1)]
+            age = (t[todo] - launch[i]) / 86400.0
+            accept = (age >= 0) & (rng.random(len(todo)) * (1 + boost) < 1 + boost * np.exp(-np.maximum(age, 0) / tau))
+            out[todo[accept]] = i[accept]; todo = todo[~accept]
+    return out
+
+def _synth_arrays(n_users:int, n_items:int, n_categories:int, seed:int, sessions_per_user:float, new_items:float,
+                  novelty:float, novelty_days:float)->dict:
+    "The synthetic shop as numpy arrays: tables' columns and the interactions (user, item, seconds, click, purchase)."
+    rng = np.random.default_rng(seed)
+    span = 730 * 86400
+    cat_season, cat_outdoor = rng.choice(['summer', 'winter', 'all'], n_categories), rng.integers(0, 2, n_categories)
+    item_cat = rng.integers(0, n_categories, n_items)
+    pop = rng.pareto(1.2, n_items) + 1                                   # power-law popularity
+    price = np.round(rng.lognormal(3 + 0.1 * item_cat, 0.5), 2)
+    tier = rng.choice(np.array(['budget', 'mid', 'premium']), n_items, p=[.5, .35, .15])
+    launch = np.where(rng.random(n_items) < new_items, rng.integers(0, span, n_items), 0)
+    taste = rng.dirichlet(np.full(n_categories, 0.15), n_users)          # concentrated tastes
+    main = taste.argmax(1)
+    age = np.clip(rng.normal(25 + 3 * main, 6), 16, 90).round()
+    member = (rng.random(n_users) < 0.2 + 0.05 * (main % 4)).astype(np.int64)
+    gender = rng.choice(np.array(['f', 'm', 'x']), n_users, p=[.48, .48, .04])
+    declared = np.where(rng.random(n_users) < 0.4, main, -1)
+    n_sessions = rng.poisson(sessions_per_user, n_users) + 1
+    su = np.repeat(np.arange(n_users), n_sessions)                       # the user of each session
+    first = rng.integers(0, span // 2, n_users)
+    st = first[su] + (rng.random(len(su)) * (span - first[su])).astype(np.int64)
+    cum = np.cumsum(taste, 1); cum[:, -1] = 1.0
+    sc = np.empty(len(su), np.int64)
+    for b in range(0, len(su), 1 << 20):                                 # the session's category, from the user's taste
+        sc[b:b + (1 << 20)] = (cum[su[b:b + (1 << 20)]] < rng.random(min(1 << 20, len(su) - b))[:, None]).sum(1)
+    per = rng.integers(1, 5, len(su))                                    # clicks requested per session
+    s = np.repeat(np.arange(len(su)), per)
+    ts = st[s] + rng.integers(0, 3600, len(s))
+    item = _draw_items(rng, sc[s], ts, item_cat, pop, launch, novelty, novelty_days)
+    ok = item >= 0
+    s, ts, item = s[ok], ts[ok], item[ok]
+    _, keep = np.unique(s * n_items + item, return_index=True)          # an item is clicked once per session
+    s, ts, item = s[keep], ts[keep], item[keep]
+    u = su[s]
+    buy = rng.random(len(s)) < np.where(sc[s] == main[u], 0.35, 0.12)
+    n = len(s); nb = int(buy.sum())
+    iu = np.concatenate([u, u[buy]]); ii = np.concatenate([item, item[buy]]); it = np.concatenate([ts, ts[buy] + 600])
+    order = np.argsort(it, kind='stable')
+    return dict(user=iu[order], item=ii[order], seconds=it[order], click=np.r_[np.ones(n, np.int8), np.zeros(nb, np.int8)][order],
+                purchase=np.r_[np.zeros(n, np.int8), np.ones(nb, np.int8)][order], item_cat=item_cat, price=price, tier=tier,
+                launch=launch, age=age, member=member, gender=gender, declared=declared, season=cat_season, outdoor=cat_outdoor)
+
+# %% ../nbs/00_data.ipynb #33e93688
+def _ids(prefix:str, n:int, width:int)->np.ndarray:
+    return np.char.add(prefix, np.char.zfill(np.arange(n).astype(str), width)).astype(object)
+
 def synthesize(n_users:int=2000, # number of users
                n_items:int=1000, # number of items
                n_categories:int=12, # number of categories (an extra node type)
                seed:int=0, # random seed: same seed, same data
                sessions_per_user:float=8.0, # mean number of sessions per user
                start:str='2019-01-01', # first day of the log (two years are generated)
+               new_items:float=0.3, # share of the catalogue launched during the two years (the rest is on sale from the start)
+               novelty:float=3.0, # a new item's popularity is boosted by up to this factor ...
+               novelty_days:float=60.0, # ... fading over about this many days after its launch
               )->dict: # 'interactions', 'users', 'items', 'categories' DataFrames in the gnnrec format
     "Generate a synthetic shop: interactions, user, item and category tables."
-    rng = np.random.default_rng(seed)
-    cats = pd.DataFrame({'category_id': [f'c{c:02d}' for c in range(n_categories)],
-                         'season': rng.choice(['summer', 'winter', 'all'], n_categories),
-                         'outdoor': rng.integers(0, 2, n_categories)})
-    item_cat = rng.integers(0, n_categories, n_items)
-    pop = rng.pareto(1.2, n_items) + 1                         # power-law popularity
-    items = pd.DataFrame({'item_id': [f'i{i:05d}' for i in range(n_items)], 'category': cats.category_id.values[item_cat],
-                          'price': np.round(rng.lognormal(3 + 0.1 * item_cat, 0.5), 2),
-                          'tier': rng.choice(['budget', 'mid', 'premium'], n_items, p=[.5, .35, .15])})
-    taste = rng.dirichlet(np.full(n_categories, 0.15), n_users)  # concentrated tastes
-    main = taste.argmax(1)
-    users = pd.DataFrame({'customer_id': [f'u{u:06d}' for u in range(n_users)],
-                          'age': np.clip(rng.normal(25 + 3 * main, 6), 16, 90).round(),
-                          'is_member': (rng.random(n_users) < 0.2 + 0.05 * (main % 4)).astype(int),
-                          'gender': rng.choice(['f', 'm', 'x'], n_users, p=[.48, .48, .04]),
-                          'declared_category': np.where(rng.random(n_users) < 0.4, cats.category_id.values[main], None)})
-    by_cat = [np.flatnonzero(item_cat == c) for c in range(n_categories)]
-    t0, span = pd.Timestamp(start).value // 10**9, 730 * 86400
-    rows = []
-    n_sessions = rng.poisson(sessions_per_user, n_users) + 1
-    for u in range(n_users):
-        first = rng.integers(0, span // 2)
-        times = np.sort(rng.integers(first, span, n_sessions[u]))
-        for t in times:
-            c = rng.choice(n_categories, p=taste[u])
-            cand = by_cat[c] if len(by_cat[c]) else np.arange(n_items)
-            p = pop[cand] / pop[cand].sum()
-            for i in rng.choice(cand, size=min(len(cand), rng.integers(1, 5)), replace=False, p=p):
-                buy = rng.random() < (0.35 if c == main[u] else 0.12)
-                ts = t + rng.integers(0, 3600)
-                rows.append((u, i, ts, 1, 0))
-                if buy: rows.append((u, i, ts + 600, 0, 1))
-    a = np.array(rows, dtype='int64')
-    inter = pd.DataFrame({'customer_id': users.customer_id.values[a[:, 0]], 'item_id': items.item_id.values[a[:, 1]],
-                          'timestamp': pd.to_datetime(t0 + a[:, 2], unit='s'), 'click': a[:, 3], 'purchase': a[:, 4]})
-    return {'interactions': inter.sort_values('timestamp', kind='mergesort').reset_index(drop=True),
-            'users': users, 'items': items, 'categories': cats}
+    a = _synth_arrays(n_users, n_items, n_categories, seed, sessions_per_user, new_items, novelty, novelty_days)
+    uid, iid, cid = _ids('u', n_users, 6), _ids('i', n_items, 5), _ids('c', n_categories, 2)
+    t0 = pd.Timestamp(start)
+    cats = pd.DataFrame({'category_id': cid, 'season': a['season'], 'outdoor': a['outdoor']})
+    items = pd.DataFrame({'item_id': iid, 'category': cid[a['item_cat']], 'price': a['price'], 'tier': a['tier'],
+                          'launch_day': a['launch'] // 86400})
+    users = pd.DataFrame({'customer_id': uid, 'age': a['age'], 'is_member': a['member'], 'gender': a['gender'],
+                          'declared_category': np.where(a['declared'] >= 0, cid[np.maximum(a['declared'], 0)], None)})
+    inter = pd.DataFrame({'customer_id': uid[a['user']], 'item_id': iid[a['item']], 'timestamp': t0 + pd.to_timedelta(a['seconds'], unit='s'),
+                          'click': a['click'], 'purchase': a['purchase']})
+    return {'interactions': inter, 'users': users, 'items': items, 'categories': cats}
 
 def write_synthetic(out:str|Path, # directory to create (atomically)
                     overwrite:bool=False, # replace an existing directory
                     **kwargs, # passed to `synthesize`
                    )->Path:
     "Write a synthetic dataset as CSV files: interactions.csv, users.csv, items.csv, categories.csv."
+    import pyarrow as pa, pyarrow.csv as pcsv
     tables = synthesize(**kwargs)
     with atomic_dir(out, overwrite) as d:
-        for name, df in tables.items(): df.to_csv(d/f'{name}.csv', index=False)
+        for name, df in tables.items():   # pyarrow's writer: fast; no value of ours needs quotes; timestamps to the second
+            t = pa.Table.from_pandas(df, preserve_index=False)
+            t = t.cast(pa.schema([pa.field(f.name, pa.timestamp('s')) if pa.types.is_timestamp(f.type) else f for f in t.schema]))
+            with open(d/f'{name}.csv', 'wb') as f:
+                f.write((','.join(t.column_names) + '\n').encode())
+                pcsv.write_csv(t, f, pcsv.WriteOptions(include_header=False, quoting_style='none'))
     return Path(out)
 
 # %% ../nbs/00_data.ipynb #beb5e140
@@ -515,6 +588,24 @@ def load_lightgcn(path:str|Path, # a LightGCN-format file: `user item item ...` 
             users += [vals[0]] * (len(vals) - 1); items += vals[1:]
     if not users: raise DataError(f"{path}: no interaction found")
     return pd.DataFrame({'user': np.array(users, 'int64'), 'item': np.array(items, 'int64')})
+
+def load_lightgcn_split(path:str|Path, # directory with train.txt and test.txt in the LightGCN format
+                        valid_frac:float=0.0, # share of each user's training items held out for validation (users with >= 5 items)
+                        seed:int=123, # seed of the validation sample
+                       )->dict: # {'interactions': DataFrame in the gnnrec format with a `split` column}
+    "A LightGCN-format benchmark (e.g. Gowalla) in the gnnrec format: every pair a purchase, its split in the `split` column."
+    path = Path(path)
+    for f in ('train.txt', 'test.txt'):
+        if not (path/f).exists(): raise DataError(f"{path/f}: file not found (expected the LightGCN format: train.txt, test.txt)")
+    tr, te = load_lightgcn(path/'train.txt'), load_lightgcn(path/'test.txt')
+    split = np.full(len(tr), 'train', dtype=object)
+    if valid_frac:
+        n = tr.groupby('user').item.transform('size').values
+        split[(np.random.default_rng(seed).random(len(tr)) < valid_frac) & (n >= 5)] = 'valid'
+    both = pd.concat([tr.assign(split=split), te.assign(split='test')], ignore_index=True)
+    inter = pd.DataFrame({'customer_id': both.user.astype(str), 'item_id': both.item.astype(str),
+                          'timestamp': pd.Timestamp('2010-01-01'), 'click': 0, 'purchase': 1, 'split': both.split})
+    return {'interactions': inter}   # the format has no time: one placeholder date (use split='column')
 
 # %% ../nbs/00_data.ipynb #8ed84548
 def find_shared_data(name:str, # a folder of ../shared/data, e.g. 'ml-100k'

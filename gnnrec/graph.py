@@ -38,13 +38,16 @@ def _edges(df:pd.DataFrame, policy:str, split_date:pd.Timestamp)->tuple:
 def build_graph(ds:Dataset, # the dataset (its training split becomes edges)
                 duplicates:str='keep_all', # keep_all | keep_last | count_occurrence
                 clicks:bool=True, # add click edges (purchases are always added)
+                splits:tuple|str=('train',), # the splits whose interactions become edges; 'all': every interaction (serving)
                )->dgl.DGLGraph:
-    "Build the heterograph of the training interactions, the links to extra node types, and the node features."
-    train = ds.interactions[ds.interactions.split == 'train']
+    "Build the heterograph of the training interactions (or of every interaction, for serving), the links to extra node types, and the node features."
+    inter = ds.interactions
+    train = inter if splits == 'all' else inter[inter.split.isin(list(splits))]
+    end = ds.split_date if tuple(splits) == ('train',) else train.timestamp.max()   # recency is measured from the last edge's date
     data, edata = {}, {}
     for kind, (u, rel, i) in INTERACTIONS.items():
         if kind == 'click' and not clicks: continue
-        src, dst, cnt, rec = _edges(train[train[kind] == 1], duplicates, ds.split_date)
+        src, dst, cnt, rec = _edges(train[train[kind] == 1], duplicates, end)
         data[(u, rel, i)], data[(i, REVERSE[rel], u)] = (src, dst), (dst, src)
         edata[rel] = edata[REVERSE[rel]] = (cnt, rec)
     for col, (nt, nodes, extra, extra_nodes) in ds.links.items():
