@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RUN    ?= runs/synthetic
 DATA   ?= data/synth
 
-.PHONY: setup run test test-slow docs-preview bench-gowalla bench-ml100k bench-recbole clean
+.PHONY: setup run test test-slow docs-preview bench-gowalla bench-ml100k bench-recbole bench-defaults clean
 
 setup: $(VENV)/.installed
 
@@ -28,7 +28,7 @@ run: export OMP_NUM_THREADS = 1
 run: setup
 	$(BIN)/gnnrec synth --out $(DATA) --overwrite
 	$(BIN)/gnnrec stats $(FILES) $(LINKS)
-	$(BIN)/gnnrec train $(FILES) $(LINKS) --epochs 10 --out $(RUN) --overwrite --no-progress
+	$(BIN)/gnnrec train $(FILES) $(LINKS) --out $(RUN) --overwrite --no-progress
 	$(BIN)/gnnrec evaluate --run $(RUN)
 	$(BIN)/gnnrec recommend --run $(RUN) --users all --k 10 --out $(RUN)/recommendations.csv --overwrite
 
@@ -51,8 +51,9 @@ docs-preview: setup
 	$(BIN)/python tools/docs_preview.py --out _site
 
 # Benchmarks: scripts that print figures (they read ../shared/data; outputs in bench/out/). See each script's docstring.
-#   bench-gowalla  LightGCN on the LightGCN paper's Gowalla split, 15-minute training budget (~25 min in all)
-#   bench-ml100k   the tuned GNN against EASE and iALS (tuned on validation) on MovieLens-100k (~5 min)
+#   bench-gowalla  gnnrec convert / train / evaluate on the LightGCN paper's Gowalla split, 15-minute budget (~20 min)
+#   bench-ml100k   the default GNN (3 seeds) against EASE and iALS (tuned on validation) on MovieLens-100k (~5 min)
+#   bench-defaults the candidate recipes compared on validation splits (ML-100k, synthetic shop, Gowalla) (~1 h)
 #   bench-recbole  our LightGCN against RecBole's on MovieLens-100k, RecBole in its own venv .venv-recbole (~8 min
 #                  the first time); ARGS="--recipe softmax" trains ours with its own loss instead of RecBole's BPR
 bench-gowalla: export OMP_NUM_THREADS = 2
@@ -62,6 +63,10 @@ bench-gowalla: setup
 bench-ml100k: export OMP_NUM_THREADS = 1
 bench-ml100k: setup
 	$(BIN)/python bench/ml100k.py
+
+bench-defaults: export OMP_NUM_THREADS = 1
+bench-defaults: setup
+	$(BIN)/python bench/defaults.py
 
 bench-recbole: export OMP_NUM_THREADS = 1
 bench-recbole:

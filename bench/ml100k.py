@@ -1,19 +1,21 @@
-"""MovieLens-100k: the tuned GNN against EASE and iALS (implicit), same split, same protocol, one run.
+"""MovieLens-100k: the GNN with gnnrec's default settings against EASE and iALS (implicit), same split, same protocol.
 
     make bench-ml100k            # = OMP_NUM_THREADS=1 .venv/bin/python bench/ml100k.py (one thread: faster on this small graph)
 
-What it does, with gnnrec's own functions (the same as `gnnrec convert`, `gnnrec train --params
-bench/ml100k_params.yaml --seed S` and `gnnrec evaluate --tune-baselines`):
+What it does, with gnnrec's own functions (the same as `gnnrec convert`, `gnnrec train --exclude interacted --seed S`
+and `gnnrec evaluate --tune-baselines`):
 1. converts ../shared/data/ml-100k (rating >= 4 = purchase, lower = click; user age/gender/occupation and movie
    genres as feature tables) into bench/out/ml-100k/;
-2. trains the GNN with bench/ml100k_params.yaml (chosen on the validation split, see that file's header) once per
-   seed (--seeds, default 0 1 2) into bench/out/ml100k-run-S/: on ~900 test users one seed's figures move by about
-   ±0.005, as much as the gaps between the models, so the GNN is judged by its mean over the seeds;
+2. trains the GNN with gnnrec's defaults (no model or training flag; `--exclude interacted` is the protocol: a movie
+   is rated once, so every rated movie leaves the ranking) once per seed (--seeds, default 0 1 2) into
+   bench/out/ml100k-run-S/: on ~900 test users one seed's figures move by about ±0.005, as much as the gaps between
+   the models, so the GNN is judged by its mean over the seeds (--params FILE trains a params file instead);
 3. tunes EASE's lambda, item-kNN's neighbours and ALS's factors/regularisation/alpha on the validation split
    (`gnnrec.evaluate.tune_baselines`), so each baseline gets the same chance as the GNN (the baselines are
    deterministic given their seed);
 4. evaluates everything on the test split under the run's protocol: per-user temporal split (the last 10 % of each
-   user's ratings), truth = the test purchases, every training rating excluded from the rankings, k = 20.
+   user's ratings, visits kept whole), truth = the test purchases, every training rating excluded from the rankings,
+   k = 20.
 Prints the table (each seed, their mean, the baselines), the baselines' chosen hyper-parameters and the GNN's margin
 over EASE and ALS.
 """
@@ -35,7 +37,7 @@ warnings.filterwarnings('ignore', message='.*(CPU affinity|beta).*')
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--params', type=Path, default=HERE/'ml100k_params.yaml', help='the GNN hyper-parameters')
+    p.add_argument('--params', type=Path, help='a params file for the GNN (default: gnnrec\'s defaults)')
     p.add_argument('--out', type=Path, default=HERE/'out', help='where the converted data and the run go')
     p.add_argument('--default-baselines', action='store_true', help="keep the baselines' default hyper-parameters")
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2], help='training seeds of the GNN')
@@ -46,8 +48,8 @@ def main(argv=None):
     data = a.out/'ml-100k'
     data.mkdir(parents=True, exist_ok=True)
     for name, df in load_movielens(src).items(): df.to_csv(data/f'{name}.csv', index=False)
-    cfg = Config.load(a.params)
-    print(f"torch threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.2f}; params {a.params}")
+    cfg = Config.load(a.params) if a.params else Config.from_dict({'exclude': 'interacted'})
+    print(f"torch threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.2f}; params {a.params or 'the defaults (exclude: interacted)'}")
     runs, rows = [], []
     for seed in a.seeds:
         t0 = time.perf_counter()

@@ -45,7 +45,8 @@ def main():
     a = p.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     tmp = Path(tempfile.mkdtemp())
-    base = Config(train=TrainConfig(batch_size=1024))
+    base = Config.from_dict(dict(family='sage', input='features', n_layers=2, norm=True, pred='cos', loss='max_margin', loss_score='head',
+                                 neg_sample_size=10, full_graph=False, batch_size=1024))
     if a.only in (None, 'ml'):
         ml = find_shared_data('ml-100k')
         if ml is None: print('ml-100k not found (../shared/data/ml-100k)')
@@ -55,7 +56,7 @@ def main():
             bench('MovieLens-100k', ds, [
                 ('sage mean, 2 layers, full neighbours', base),
                 ('sage mean, 2 layers, fan-out 10', base.replace(fanout=10)),
-                ('lightgcn, 3 layers, full graph, bpr', base.replace(family='lightgcn', n_layers=3, full_graph=True, loss='bpr', batch_size=8192)),
+                ('lightgcn, 3 layers, full graph, the default recipe', Config()),
             ], a.epochs)
     if a.only in (None, 'synth'):
         t = time.time()
@@ -64,9 +65,8 @@ def main():
         dcfg = DataConfig(item_links={'category': 'category'})
         ds = load_dataset(shop/'interactions.csv', dcfg, shop/'users.csv', shop/'items.csv')
         bench(f'synthetic {ds.n_users}x{ds.n_items} ({len(ds.interactions)} interactions)', ds, [
-            (f'sage mean, 2 layers, fan-out {a.fanout}', Config(dcfg, ModelConfig(), TrainConfig(batch_size=4096, fanout=a.fanout))),
-            ('lightgcn, 3 layers, full graph, bpr', Config(dcfg, ModelConfig(family='lightgcn', n_layers=3, loss='bpr'),
-                                                           TrainConfig(batch_size=65536, full_graph=True))),
+            (f'sage mean, 2 layers, fan-out {a.fanout}', base.replace(batch_size=4096, fanout=a.fanout)),
+            ('lightgcn, 3 layers, full graph, the default recipe', Config(dcfg)),
         ], a.epochs)
 
 

@@ -97,14 +97,16 @@ def evaluate_scores(ds, score_fn, exclude: str = 'interacted') -> dict:
 def gnnrec_config(a, dcfg: DataConfig) -> gtrain.Config:
     if a.recipe == 'softmax':   # gnnrec's own recipe: sampled softmax over negatives shared by the batch, cosine scores
         mc = ModelConfig(family='lightgcn', input='ids', out_dim=a.dim, n_layers=a.layers, norm=False, pred='cos',
-                         loss='softmax', temperature=0.1, neg_sample_size=1024, lightgcn_backend=a.backend)
+                         loss='softmax', loss_score='head', temperature=0.1, neg_sample_size=1024, weighting='edge',
+                         correction=False, lightgcn_backend=a.backend)
     else:
         mc = ModelConfig(family='lightgcn', input='ids', out_dim=a.dim, n_layers=a.layers, norm=False, pred='dot', loss='bpr',
-                         neg_sample_size=1, neg_sampler='uniform', remove_false_negatives=a.negatives == 'unseen',
-                         lightgcn_backend=a.backend)
+                         loss_score='head', neg_sample_size=1, neg_sampler='uniform', remove_false_negatives=a.negatives == 'unseen',
+                         weighting='edge', lightgcn_backend=a.backend)
     tc = gtrain.TrainConfig(epochs=a.epochs, batch_size=a.batch_size, full_graph=True, train_on_clicks=a.positives == 'all',
                             purchases_sample=1.0, clicks_sample=1.0, optimizer='adam', lr=a.lr, weight_decay=0.0,
-                            patience=a.epochs, k=K, metric='recall', truth='purchase', exclude='interacted', seed=a.seed)
+                            patience=a.epochs, k=K, metric='recall', truth='purchase', exclude='interacted', seed=a.seed,
+                            decay='none', calibrate=False)
     return gtrain.Config(dcfg, mc, tc)
 
 

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from fastcore.docments import docments
 
-from .data import DataConfig, DataError, atomic_dir, load_dataset, load_movielens, write_synthetic
+from .data import DataConfig, DataError, atomic_dir, load_dataset, load_movielens, load_lightgcn_split, write_synthetic
 from .model import ModelConfig
 from .train import Config, TrainConfig, SECTIONS
 
 # %% auto #0
 __all__ = ['add_config_args', 'config_from_args', 'load_from_args', 'cmd_synth', 'cmd_convert', 'cmd_stats',
-           'config_from_all_args', 'cmd_train', 'cmd_evaluate', 'cmd_tune', 'cmd_recommend', 'make_parser', 'main']
+           'config_from_all_args', 'cmd_train', 'cmd_evaluate', 'cmd_tune', 'cmd_update', 'cmd_recommend',
+           'make_parser', 'main']
 
 # %% ../nbs/07_cli.ipynb #4eb67769
 def _parse_opt(tp):
@@ -82,11 +83,13 @@ def cmd_synth(a):
           f"(interactions.csv, users.csv, items.csv, categories.csv)")
 
 def cmd_convert(a):
-    "`gnnrec convert`: MovieLens-100k in the gnnrec format."
-    tables = load_movielens(a.movielens)
+    "`gnnrec convert`: MovieLens-100k, or a LightGCN-format benchmark such as Gowalla, in the gnnrec format."
+    if bool(a.movielens) == bool(a.lightgcn): raise ValueError("say what to convert: --movielens DIR or --lightgcn DIR")
+    tables = load_movielens(a.movielens) if a.movielens else load_lightgcn_split(a.lightgcn, a.valid_frac)
     with atomic_dir(a.out, a.overwrite) as d:
         for name, df in tables.items(): df.to_csv(d/f'{name}.csv', index=False)
-    print(f"wrote MovieLens in the gnnrec format to {a.out}/ (interactions.csv, users.csv, items.csv)")
+    what = 'MovieLens' if a.movielens else f"{a.lightgcn} (train.txt, test.txt{', a validation part of train.txt' if a.valid_frac else ''}; train with --split column)"
+    print(f"wrote {what} in the gnnrec format to {a.out}/ ({', '.join(f'{n}.csv' for n in tables)})")
 
 def cmd_stats(a):
     "`gnnrec stats`: validate the data, build the graph, print its statistics (and save it with --out)."
@@ -152,6 +155,12 @@ def cmd_tune(a):
               papermill=a.papermill, progress=a.progress, fixed=fixed, prune=a.prune, sampler_seed=a.sampler_seed)
 
 # %% ../nbs/07_cli.ipynb #4ca019fd
+def cmd_update(a):
+    "`gnnrec update`: continue training a run on its interactions plus new ones (a warm start), into a new run directory."
+    from gnnrec.inference import update_run
+    update_run(a.run, a.out, a.interactions, a.user_features, a.item_features, a.minutes, a.overwrite, a.progress,
+               **({'serve': a.serve} if a.serve else {}))
+
 def cmd_recommend(a):
     "`gnnrec recommend`: top-k for all, chosen or new users of a run, as CSV."
     import warnings
@@ -163,9 +172,13 @@ def cmd_recommend(a):
     with warnings.catch_warnings():
         warnings.simplefilter('always', RecommendWarning)
         warnings.showwarning = lambda msg, *_, **__: print(f"gnnrec recommend: warning: {msg}", file=sys.stderr)
-        rec = Recommender(a.run, a.index, a.faiss_spec)
-        res = write_recommendations(rec, a.out or sys.stdout, users, a.k, a.keep_bought, a.batch_size, a.new_users, overwrite=a.overwrite)
+        rec = Recommender(a.run, a.index, a.faiss_spec, history=a.history, new_users=a.new_users, new_items=a.new_items)
+        res = write_recommendations(rec, a.out or sys.stdout, users, a.k, a.keep_bought, a.batch_size, overwrite=a.overwrite)
     sources = ', '.join(f"{n} {s}" for s, n in res['sources'].items())
+    r = rec.report
+    if a.history or a.new_users or a.new_items:
+        print(f"folded in: {r['history_rows']} fresh interactions, {r['new_users']} new users, {r['new_items']} new items"
+              + (f" ({r['items_not_recommendable']} of them not recommendable)" if r['items_not_recommendable'] else ''), file=say)
     print(f"{res['rows']} recommendations for {res['users']} users ({sources}); run loaded in {rec.seconds:.1f} s, "
           f"ranked in {res['seconds']:.1f} s" + (f"; written to {a.out}" if a.out else ''), file=say)
     if a.examples and res['head'] is not None:
@@ -178,7 +191,7 @@ def _out_args(p, required=True):
 
 def make_parser()->argparse.ArgumentParser:
     "The `gnnrec` argument parser with all its sub-commands."
-    p = argparse.ArgumentParser(prog='gnnrec', description='GNN recommender: synth, convert, stats, train, evaluate, recommend, tune')
+    p = argparse.ArgumentParser(prog='gnnrec', description='GNN recommender: synth, convert, stats, train, update, evaluate, recommend, tune')
     p.add_argument('--debug', action='store_true', help='show tracebacks')
     sub = p.add_subparsers(dest='command', required=True)
     s = sub.add_parser('synth', help='write the built-in synthetic dataset')
@@ -188,7 +201,9 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--seed', type=int, default=0, help='random seed')
     s.set_defaults(func=cmd_synth)
     s = sub.add_parser('convert', help='convert a public dataset to the gnnrec format')
-    s.add_argument('--movielens', type=Path, required=True, help='MovieLens-100k directory (u.data, u.user, u.item)')
+    s.add_argument('--movielens', type=Path, help='MovieLens-100k directory (u.data, u.user, u.item)')
+    s.add_argument('--lightgcn', type=Path, help='LightGCN-format directory (train.txt, test.txt: `user item item ...`), e.g. Gowalla')
+    s.add_argument('--valid-frac', '--valid_frac', type=float, default=0.0, help='--lightgcn: share of each user\'s training items held out for validation')
     _out_args(s)
     s.set_defaults(func=cmd_convert)
     s = sub.add_parser('stats', help='validate data, build the graph and print its statistics')
@@ -228,14 +243,26 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--sampler-seed', '--sampler_seed', type=int, help="TPE seed (default: the train seed)")
     s.add_argument('--progress', action=argparse.BooleanOptionalAction, default=False, help='progress bars of the epochs')
     s.set_defaults(func=cmd_tune)
+    s = sub.add_parser('update', help='continue training a run on new interactions (a warm start) into a new run directory')
+    s.add_argument('--run', type=Path, required=True, help='run directory written by gnnrec train (or update)')
+    s.add_argument('--interactions', type=Path, required=True, help='CSV/Parquet of the new interactions (the interactions format)')
+    s.add_argument('--user-features', '--user_features', type=Path, help="CSV/Parquet of new users' features (format of the user table)")
+    s.add_argument('--item-features', '--item_features', type=Path, help="CSV/Parquet of new items' features (format of the item table)")
+    s.add_argument('--minutes', type=float, default=2.0, help='training budget of the update')
+    s.add_argument('--serve', choices=('refit', 'propagate'), help="what the new run serves (default: the run's)")
+    _out_args(s)
+    s.add_argument('--progress', action=argparse.BooleanOptionalAction, default=True, help='progress bars')
+    s.set_defaults(func=cmd_update)
     s = sub.add_parser('recommend', help='top-k recommendations of a trained run, as CSV')
     s.add_argument('--run', type=Path, required=True, help='run directory written by gnnrec train')
     who = s.add_mutually_exclusive_group()
     who.add_argument('--users', nargs='+', metavar='ID', help="'all', or user ids")
     who.add_argument('--users-file', '--users_file', type=Path, help='user ids: one per line, or a CSV/Parquet with the user id column')
     s.add_argument('--new-users', '--new_users', type=Path, help='CSV/Parquet of new users with their features (format of the user table)')
+    s.add_argument('--history', type=Path, help='CSV/Parquet of interactions newer than the run (the interactions format): folded in without retraining')
+    s.add_argument('--new-items', '--new_items', type=Path, help='CSV/Parquet of items launched after the run, with their features (format of the item table)')
     s.add_argument('--k', type=int, default=10, help='recommendations per user')
-    s.add_argument('--keep-bought', '--keep_bought', action='store_true', help='allow items the user bought in the training data')
+    s.add_argument('--keep-bought', '--keep_bought', action='store_true', help='allow items the user already bought (in any split or the history)')
     s.add_argument('--out', type=Path, help='CSV to write (default: CSV on stdout, summary on stderr)')
     s.add_argument('--overwrite', action='store_true', help='replace an existing output file')
     s.add_argument('--batch-size', '--batch_size', type=int, default=256, help='users ranked at once (memory ~ batch x items)')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_inference.ipynb #43c78c06
 from __future__ import annotations
-import time, warnings
+import dataclasses, time, warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,19 +15,31 @@ import pandas as pd
 import scipy.sparse as sp
 import torch
 
-from .data import DataError, read_table
+from .data import DataError, Dataset, IdMap, check_interactions, read_table, split_interactions
+from .graph import build_graph
+from .model import DotHead, CosineHead, build_model
 from .metrics import topk_scores
-from .train import Run, load_run, embeddings, exclusion, make_score_fn, popularity, run_scorer
+from .train import Run, load_run, embeddings, exclusion, popularity, run_scorer, all_as_training, start_run, fit_run, partial_dir
 
 # %% auto #0
-__all__ = ['SOURCES', 'open_run', 'RecommendWarning', 'FeatureEncoder', 'FaissIndex', 'Recommender', 'read_user_ids', 'recommend',
-           'write_recommendations', 'describe']
+__all__ = ['SOURCES', 'open_run', 'RecommendWarning', 'FeatureEncoder', 'FaissIndex', 'serving_dataset', 'Recommender',
+           'read_user_ids', 'recommend', 'write_recommendations', 'warm_state', 'update_run', 'describe']
 
 # %% ../nbs/05_inference.ipynb #a5731577
 def _line(e:BaseException)->str:
     "The first line of an exception's message (its type name if it has none)."
     s = str(e).strip()
     return s.splitlines()[0][:300] if s else type(e).__name__
+
+def _ids(vals)->np.ndarray:
+    "Raw ids as strings, duplicates removed, order kept."
+    s = pd.Series(np.asarray(vals, dtype=object)).map(str)
+    return s[~s.duplicated()].to_numpy(dtype=object)
+
+def _name_some(ids, n:int=5)->str:
+    "The first `n` of `ids`, for a message."
+    shown = ', '.join(map(str, ids[:n]))
+    return shown + (f" (first {n} of {len(ids)})" if len(ids) > n else '')
 
 def open_run(run:Run|str|Path, # a loaded `Run`, or a run directory written by `gnnrec train`
             )->Run:
@@ -133,7 +145,7 @@ class FeatureEncoder:
 class FaissIndex:
     "Inner-product top-k over the item embeddings with faiss, popularity blend and exclusions included."
     def __init__(self,
-                 head:str, # the run's prediction head: 'dot' or 'cos'
+                 head, # the run's prediction head: a DotHead or a CosineHead (an MLP head has no vector form)
                  h_items:torch.Tensor, # (n_items, d) item embeddings
                  pop:Optional[np.ndarray]=None, # popularity to blend in (None: no blend)
                  weight:float=0.0, # weight of the popularity
@@ -142,8 +154,8 @@ class FaissIndex:
         try: import faiss
         except ImportError as e:
             raise ImportError("index='faiss' needs the faiss package: pip install faiss-cpu") from e
-        if head not in ('dot', 'cos'):
-            raise ValueError(f"a faiss index needs an inner-product head ('dot' or 'cos'); this run's model uses pred={head!r}")
+        if not isinstance(head, (DotHead, CosineHead)):
+            raise ValueError(f"a faiss index needs an inner-product head ('dot' or 'cos'); this run's model uses {type(head).__name__}")
         self.head, self.blend = head, pop is not None and bool(weight)
         x = self._vec(h_items)
         if self.blend: x = np.concatenate([x, (weight * np.asarray(pop, 'float32'))[:, None]], 1)
@@ -154,7 +166,7 @@ class FaissIndex:
         self.index.add(x)
 
     def _vec(self, h:torch.Tensor)->np.ndarray:
-        h = torch.nn.functional.normalize(h, dim=-1) if self.head == 'cos' else h
+        h = self.head.scale(h) if isinstance(self.head, DotHead) else torch.nn.functional.normalize(h, dim=-1)
         return np.ascontiguousarray(h.detach().cpu().numpy(), dtype='float32')
 
     def search(self,
@@ -179,92 +191,155 @@ class FaissIndex:
         ids[~keep], vals[~keep] = -1, -np.inf
         return ids, vals
 
+# %% ../nbs/05_inference.ipynb #3aa06e18
+def _extend_ids(m:IdMap, raw)->IdMap:
+    "The id map with the ids of `raw` it lacks appended, in sorted order (known ids keep their node ids)."
+    raw = pd.unique(np.asarray(raw, dtype=object).astype(str))
+    new = np.sort(raw[m.to_node(raw) < 0])
+    return IdMap(np.concatenate([m.raw, new])) if len(new) else m
+
+def _table(t, col:str, what:str)->pd.DataFrame|None:
+    "A new users' or items' table (DataFrame or file), its ids checked."
+    if t is None: return None
+    t = t if isinstance(t, pd.DataFrame) else read_table(t, id_cols=(col,))
+    src = t.attrs.get('path', what)
+    if col not in t.columns: raise DataError(f"{src}: column '{col}' ({what} ids) is missing")
+    ids = t[col].map(lambda v: None if pd.isna(v) else str(v))
+    if ids.isna().any(): raise DataError(f"{src}: column '{col}' has empty ids at rows {_name_some(np.flatnonzero(ids.isna()))}")
+    if ids.duplicated().any(): raise DataError(f"{src}: duplicate {what} ids {_name_some(ids[ids.duplicated()].unique())}")
+    return t.assign(**{col: ids}).set_index(col, drop=False).rename_axis(None)
+
+# %% ../nbs/05_inference.ipynb #3aa06e19
+def serving_dataset(run:Run, # the run
+                    history=None, # fresh interactions (file or DataFrame in the interactions format), newer than the run
+                    new_users=None, # table of users (format of the user table): unknown ids become new users
+                    new_items=None, # table of items (format of the item table): unknown ids become new items
+                   )->tuple: # (Dataset, report dict)
+    "Every interaction of the run in every split, plus fresh history and new users and items, as one training-split `Dataset`."
+    ds, dc = all_as_training(run.ds), run.cfg.data
+    hist = None
+    if history is not None:
+        raw = history if isinstance(history, pd.DataFrame) else read_table(history, id_cols=(dc.user_col, dc.item_col))
+        hist = check_interactions(raw, dataclasses.replace(dc, split='user'))
+    tabs = {'user': _table(new_users, dc.user_col, 'user'), 'item': _table(new_items, dc.item_col, 'item')}
+    ids, report = dict(ds.ids), {'history_rows': 0 if hist is None else len(hist)}
+    for nt, col in (('user', dc.user_col), ('item', dc.item_col)):
+        t = tabs[nt]
+        if t is not None and (known := ds.ids[nt].to_node(t.index.values) >= 0).any():
+            warnings.warn(f"{int(known.sum())} {nt}(s) of the new {nt}s' table already known to the run: their features are ignored "
+                          f"({_name_some(t.index.values[known])})", RecommendWarning)
+            tabs[nt] = t = t[~known]
+        raw = np.concatenate([hist[nt].values.astype(object) if hist is not None else [], t.index.values if t is not None else []])
+        ids[nt] = _extend_ids(ds.ids[nt], raw)
+        report[f'new_{nt}s'] = len(ids[nt]) - len(ds.ids[nt])
+    report['tabled_users'] = tabs['user'].index.values.astype(object) if tabs['user'] is not None else np.array([], object)
+    features, tables, links = dict(ds.features), dict(ds.tables), dict(ds.links)
+    for nt in ('user', 'item'):
+        n_old, t = len(ds.ids[nt]), tabs[nt]
+        if len(ids[nt]) == n_old: continue
+        if nt in ds.features:
+            X = np.zeros((len(ids[nt]), ds.features[nt].shape[1]), 'float32'); X[:n_old] = ds.features[nt]
+            if t is not None and len(t):
+                enc = FeatureEncoder.fit(ds.tables[nt], ds.feature_names[nt], ds.features[nt])
+                X[ids[nt].to_node(t.index.values)] = enc.transform(t, t.attrs.get('path', f'new {nt}s'))
+            features[nt] = X
+        if nt in ds.tables:
+            tables[nt] = pd.concat([ds.tables[nt], (t if t is not None else pd.DataFrame()).reindex(columns=ds.tables[nt].columns)]
+                                   ).reindex(ids[nt].raw)
+        for c, (lnt, nodes, extra, extra_nodes) in ds.links.items():
+            if lnt != nt or t is None or c not in t.columns: continue
+            v = t[c].dropna().astype(str); e = ids[extra].to_node(v.values)
+            links[c] = (lnt, np.concatenate([nodes, ids[nt].to_node(v.index.values[e >= 0])]), extra, np.concatenate([extra_nodes, e[e >= 0]]))
+            report[f'{c}_unknown_values'] = int((e < 0).sum())
+    inter = ds.interactions
+    if hist is not None and len(hist):
+        inter = pd.concat([inter, hist.assign(user=ids['user'].to_node(hist.user.values), item=ids['item'].to_node(hist.item.values),
+                                              split='train')[inter.columns]], ignore_index=True)
+    out = dataclasses.replace(ds, interactions=inter, ids=ids, features=features, tables=tables, links=links,
+                              split_date=inter.timestamp.max())
+    return out, report
+
 # %% ../nbs/05_inference.ipynb #ee177178
-SOURCES = ('gnn', 'popularity_fallback', 'new_user_features')   # values of the `source` column
+SOURCES = ('gnn', 'history', 'new_user_features', 'popularity_fallback')   # values of the `source` column
 
 class Recommender:
-    "A run ready to recommend: embeddings computed once, the validation scoring function, bought items, popularity."
+    "A run ready to recommend from everything it knows: the served model's embeddings over every interaction, computed once."
     def __init__(self,
                  run:Run|str|Path, # a `Run` or a run directory
                  index:Optional[str]=None, # None / 'exact': exact ranking; 'faiss': a faiss index over the items
                  faiss_spec:str='Flat', # faiss index factory string (with index='faiss')
+                 history=None, # fresh interactions newer than the run (file or DataFrame, interactions format)
+                 new_users=None, # new users' feature table (format of the user table)
+                 new_items=None, # new items' feature table (format of the item table)
                 ):
         t0 = time.perf_counter()
         self.run = r = open_run(run)
-        self.ds, self.model, tc = r.ds, r.model.eval(), r.cfg.train
+        tc = r.cfg.train
+        self.model = (r.served if r.served is not None else r.model).eval()
         self.user_col = r.cfg.data.user_col
-        try: self.h = embeddings(r.model, r.g)
-        except Exception as e: raise DataError(f"{r.path}: the model cannot embed the saved graph ({type(e).__name__}: {_line(e)})")
-        self.pop = popularity(self.ds, tc.days_popularity) if tc.use_popularity else None
-        self.weight = tc.weight_popularity
+        self.ds, self.report = serving_dataset(r, history, new_users, new_items)
+        self.g = build_graph(self.ds, r.cfg.data.duplicates)
+        try: self.h = embeddings(self.model, self.g)
+        except Exception as e: raise DataError(f"{r.path}: the model cannot embed the serving graph ({type(e).__name__}: {_line(e)})")
         self.score_fn = run_scorer(self.model, self.h, self.ds, tc)
-        self.seen = exclusion(self.ds, tc.exclude)   # the run's TrainConfig.exclude: by default the training purchases
+        self.seen = exclusion(self.ds, tc.exclude)   # everything bought (or interacted with), in every split and the history
+        n_old = len(r.ds.ids['item'])
+        dead = np.zeros(self.ds.n_items, bool)
+        if 'item' not in getattr(self.model.input_layer, 'proj', {}):   # new items it can only know from their buyers
+            dead[n_old:] = np.asarray(self.g.in_degrees(etype=('user', 'buys', 'item')).numpy()[n_old:] +
+                                      (self.g.in_degrees(etype=('user', 'clicks', 'item')).numpy()[n_old:]
+                                       if ('user', 'clicks', 'item') in self.g.canonical_etypes else 0)) == 0
+        self.not_recommendable = np.flatnonzero(dead)
+        self.report['items_not_recommendable'] = int(dead.sum())
+        if dead.any():
+            warnings.warn(f"{int(dead.sum())} new item(s) cannot be recommended: the model reads no item features (input="
+                          f"{self.model.cfg.input!r}) and nobody has interacted with them: {_name_some(self.ds.ids['item'].raw[dead])}", RecommendWarning)
         fb = popularity(self.ds, tc.days_popularity)
+        fb[dead] = -1
         i = np.argsort(-fb, kind='stable')                   # every item, most popular first (ties: lower id first)
         self._fallback = (i, fb[i])
         if index not in (None, 'exact', 'faiss'): raise ValueError(f"index must be exact | faiss, got {index!r}")
-        if index == 'faiss' and tc.weight_filter: raise ValueError("the faiss index cannot blend the graph filter (weight_filter > 0): use the exact ranking")
-        self.index = FaissIndex(self.model.cfg.pred, self.h['item'], self.pop, self.weight, faiss_spec) if index == 'faiss' else None
-        self._encoder = None
+        if index == 'faiss':
+            try: import faiss
+            except ImportError as e: raise ImportError("index='faiss' needs the faiss package: pip install faiss-cpu") from e
+            if tc.weight_filter: raise ValueError("the faiss index cannot blend the graph filter (weight_filter > 0, chosen by calibration): "
+                                                  "use the exact ranking, or train with --weight_filter 0 --no-calibrate")
+        pop = popularity(self.ds, tc.days_popularity) if tc.use_popularity else None
+        self.index = FaissIndex(self.model.head, self.h['item'], pop, tc.weight_popularity, faiss_spec) if index == 'faiss' else None
         self.seconds = time.perf_counter() - t0   # loading the run, embedding the graph, building the index
 
     @property
     def n_items(self): return self.ds.n_items
 
     def top(self,
-            users:np.ndarray, # user node ids
+            users:np.ndarray, # user node ids of the serving dataset
             k:int=10, # list length
-            keep_bought:bool=False, # allow items the user bought in the training data
+            keep_bought:bool=False, # allow items the user bought
            )->tuple: # (item node ids (n, k), -1 padded; scores (n, k))
-        "Top-k items of known users, exactly as validation ranks them."
+        "Top-k items of users, ranked by the run's scoring function over everything known."
         users = np.asarray(users, dtype=np.int64)
         excl = None if keep_bought or self.seen is None else self.seen[users]
+        if len(self.not_recommendable):
+            dead = sp.csr_matrix((np.ones(len(users) * len(self.not_recommendable), 'float32'),
+                                  (np.repeat(np.arange(len(users)), len(self.not_recommendable)), np.tile(self.not_recommendable, len(users)))),
+                                 shape=(len(users), self.n_items))
+            excl = dead if excl is None else (excl + dead).tocsr()
         if self.index is not None: return self.index.search(self.h['user'][torch.as_tensor(users)], k, excl)
         return topk_scores(lambda i: self.score_fn(users[i]), np.arange(len(users)), self.n_items, k, excl, max(len(users), 1))
 
     def can_embed_new(self)->str|None:
         "None if new users can be embedded from their features, else the reason why not."
-        if 'user' not in self.ds.feature_names or 'user' not in self.ds.tables: return "the run has no user features"
+        if 'user' not in self.run.ds.feature_names or 'user' not in self.run.ds.tables: return "the run has no user features"
         if 'user' not in getattr(self.model.input_layer, 'proj', {}):
             return f"the run's model has no feature path for users (input={self.model.cfg.input!r})"
         return None
 
-    @property
-    def encoder(self)->FeatureEncoder:
-        "The user feature encoder of the run (fitted and checked on first use)."
-        if self._encoder is None:
-            self._encoder = FeatureEncoder.fit(self.ds.tables['user'], self.ds.feature_names['user'], self.ds.features.get('user'))
-        return self._encoder
-
-    @torch.no_grad()
-    def embed_new(self, X:np.ndarray)->torch.Tensor:
-        "Embeddings of new users from their encoded features (the model's feature path)."
-        return self.model.embed_new('user', torch.as_tensor(X, dtype=torch.float32))
-
-    def top_new(self,
-                h_new:torch.Tensor, # (n, d) embeddings of new users
-                k:int=10, # list length
-               )->tuple: # (item node ids (n, k), scores (n, k))
-        "Top-k items of new users (nothing to exclude: they bought nothing)."
-        if self.index is not None: return self.index.search(h_new, k)
-        fn = make_score_fn(self.model, {'user': h_new, 'item': self.h['item']}, self.pop, self.weight)
-        return topk_scores(fn, np.arange(len(h_new)), self.n_items, k, None, max(len(h_new), 1))
-
     def fallback(self, n:int, k:int=10)->tuple:
-        "The k most popular items (training purchases, the run's `days_popularity` window) for n users."
+        "The k most popular items (purchases, the run's `days_popularity` window) for n users."
         i, v = self._fallback
         return np.tile(i[:k], (n, 1)), np.tile(v[:k], (n, 1))
 
 # %% ../nbs/05_inference.ipynb #5908e6ce
-def _ids(vals)->np.ndarray:
-    "Raw ids as strings, duplicates removed, order kept."
-    s = pd.Series(np.asarray(vals, dtype=object)).map(str)
-    return s[~s.duplicated()].to_numpy(dtype=object)
-
-def _name_some(ids, n:int=5)->str:
-    shown = ', '.join(map(str, ids[:n]))
-    return shown + (f" (first {n} of {len(ids)})" if len(ids) > n else '')
-
 def read_user_ids(path:str|Path, # a text file with one id per line, or a CSV/Parquet table with the user id column
                   user_col:str='customer_id', # the id column of a table
                  )->list:
@@ -285,57 +360,42 @@ def read_user_ids(path:str|Path, # a text file with one id per line, or a CSV/Pa
 def _batches(self,
              users='all', # 'all', a list of raw user ids, or a file of ids (a Path)
              k:int=10, # recommendations per user
-             keep_bought:bool=False, # allow items bought in the training data
+             keep_bought:bool=False, # allow items the user bought
              batch_size:int=256, # users ranked at once
-             new_users:pd.DataFrame|str|Path|None=None, # table of new users' features (same format as the user table)
             )->Iterator[pd.DataFrame]: # one DataFrame per batch: customer_id, item_id, rank, score, source
     "Recommendations for the requested users, one batch at a time."
-    ds, uid = self.ds, self.ds.ids['user']
+    ds, uid, n_run = self.ds, self.ds.ids['user'], len(self.run.ds.ids['user'])
     if k < 1 or batch_size < 1: raise ValueError(f"k and batch_size must be >= 1, got {k}, {batch_size}")
     if isinstance(users, str) and users == 'all': req = uid.raw.astype(object)
     elif isinstance(users, Path): req = _ids(read_user_ids(users, self.user_col))
     elif isinstance(users, str): raise ValueError(f"users must be 'all', a list of ids or a Path, got the string {users!r}")
     else: req = _ids(list(users))
-    feats = None
-    if new_users is not None:
-        nu = new_users if isinstance(new_users, pd.DataFrame) else read_table(new_users, id_cols=(self.user_col,))
-        src = nu.attrs.get('path', 'new users')
-        if self.user_col not in nu.columns: raise DataError(f"{src}: column '{self.user_col}' (user ids) is missing")
-        nid = nu[self.user_col].map(lambda v: None if pd.isna(v) else str(v))
-        if nid.isna().any(): raise DataError(f"{src}: column '{self.user_col}' has empty ids at rows {_name_some(np.flatnonzero(nid.isna()))}")
-        if nid.duplicated().any(): raise DataError(f"{src}: duplicate user ids {_name_some(nid[nid.duplicated()].unique())}")
-        known = uid.to_node(nid.values) >= 0
-        if known.any():
-            warnings.warn(f"{known.sum()} new user(s) already known to the run, recommended from the graph (features ignored): "
-                          f"{_name_some(nid[known].values)}", RecommendWarning)
-        nu, nid = nu[~known], nid[~known]
-        if len(nu):
-            why = self.can_embed_new()
-            if why: warnings.warn(f"{why}: {len(nu)} new user(s) get popular items instead: {_name_some(nid.values)}", RecommendWarning)
-            else: feats = pd.Series(np.arange(len(nu)), index=nid.values), self.encoder.transform(nu, src)
-        req = _ids(np.concatenate([req, nid.values.astype(object)]))
+    tabled = self.report['tabled_users']
+    req = _ids(np.concatenate([req, tabled]))                            # the new users' table is always served
     nodes = uid.to_node(req) if len(req) else np.zeros(0, 'int64')
-    is_new = np.zeros(len(req), bool) if feats is None else pd.Index(req).isin(feats[0].index) & (nodes < 0)
-    unknown = (nodes < 0) & ~is_new
-    listed = unknown & ~pd.Index(req).isin(nid.values if new_users is not None else [])
-    if listed.any():
-        warnings.warn(f"{listed.sum()} unknown user id(s), not in the run: {_name_some(req[listed])}; "
+    has_edges = np.zeros(len(req), bool); has_edges[nodes >= 0] = self.g.out_degrees(nodes[nodes >= 0], etype='buys').numpy() + \
+        (self.g.out_degrees(nodes[nodes >= 0], etype='clicks').numpy() if 'clicks' in self.g.etypes else 0) > 0
+    new = (nodes >= n_run)
+    feature_only = new & ~has_edges
+    if feature_only.any() and (why := self.can_embed_new()):
+        warnings.warn(f"{why}: {int(feature_only.sum())} new user(s) get popular items instead: {_name_some(req[feature_only])}", RecommendWarning)
+        nodes = np.where(feature_only, -1, nodes); feature_only[:] = False
+    unknown = nodes < 0
+    if (listed := unknown & ~pd.Index(req).isin(tabled)).any():
+        warnings.warn(f"{listed.sum()} unknown user id(s), not in the run nor the fresh history: {_name_some(req[listed])}; "
                       f"recommending popular items for them (source=popularity_fallback)", RecommendWarning)
+    source = np.where(unknown, 'popularity_fallback', np.where(feature_only, 'new_user_features', np.where(new, 'history', 'gnn'))).astype(object)
     k = min(k, self.n_items)
     for start in range(0, len(req), batch_size):
         sl = slice(start, start + batch_size)
-        n, u, new, unk = len(req[sl]), nodes[sl], is_new[sl], unknown[sl]
+        n, u, unk = len(req[sl]), nodes[sl], unknown[sl]
         ids, sc = np.full((n, k), -1, 'int64'), np.zeros((n, k), 'float32')
-        source = np.empty(n, dtype=object)
-        if (m := u >= 0).any(): ids[m], sc[m] = self.top(u[m], k, keep_bought); source[m] = 'gnn'
-        if new.any():
-            rows = feats[0].reindex(req[sl][new]).to_numpy()
-            ids[new], sc[new] = self.top_new(self.embed_new(feats[1][rows]), k); source[new] = 'new_user_features'
-        if unk.any(): ids[unk], sc[unk] = self.fallback(int(unk.sum()), k); source[unk] = 'popularity_fallback'
+        if (m := ~unk).any(): ids[m], sc[m] = self.top(u[m], k, keep_bought)
+        if unk.any(): ids[unk], sc[unk] = self.fallback(int(unk.sum()), k)
         flat = ids.ravel(); ok = flat >= 0
         yield pd.DataFrame({'customer_id': np.repeat(req[sl], k)[ok], 'item_id': ds.ids['item'].to_raw(flat[ok]),
                             'rank': np.tile(np.arange(1, k + 1), n)[ok], 'score': sc.ravel()[ok],
-                            'source': np.repeat(source, k)[ok]})
+                            'source': np.repeat(source[sl], k)[ok]})
 
 Recommender.batches = _batches
 
@@ -343,14 +403,16 @@ Recommender.batches = _batches
 def recommend(run:Recommender|Run|str|Path, # a Recommender, a Run or a run directory
               users='all', # 'all', a list of raw user ids, or a Path to a file of ids
               k:int=10, # recommendations per user
-              keep_bought:bool=False, # allow items the user bought in the training data
+              keep_bought:bool=False, # allow items the user bought
               batch_size:int=256, # users ranked at once (memory ~ batch_size x n_items floats)
               new_users:pd.DataFrame|str|Path|None=None, # new users' feature table (format of the user table)
               index:Optional[str]=None, # None: exact; 'faiss': a faiss index (dot/cos heads)
+              history:pd.DataFrame|str|Path|None=None, # fresh interactions newer than the run (interactions format)
+              new_items:pd.DataFrame|str|Path|None=None, # new items' feature table (format of the item table)
              )->pd.DataFrame: # customer_id, item_id, rank, score, source
     "Top-k recommendations of a trained run as one DataFrame."
-    rec = run if isinstance(run, Recommender) else Recommender(run, index)
-    parts = list(rec.batches(users, k, keep_bought, batch_size, new_users))
+    rec = run if isinstance(run, Recommender) else Recommender(run, index, history=history, new_users=new_users, new_items=new_items)
+    parts = list(rec.batches(users, k, keep_bought, batch_size))
     cols = ['customer_id', 'item_id', 'rank', 'score', 'source']
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
@@ -358,10 +420,12 @@ def write_recommendations(run:Recommender|Run|str|Path, # a Recommender, a Run o
                           out, # CSV path, or an open text stream (e.g. sys.stdout)
                           users='all', # 'all', a list of raw user ids, or a Path to a file of ids
                           k:int=10, # recommendations per user
-                          keep_bought:bool=False, # allow items the user bought in the training data
+                          keep_bought:bool=False, # allow items the user bought
                           batch_size:int=256, # users ranked at once
                           new_users:pd.DataFrame|str|Path|None=None, # new users' feature table
                           index:Optional[str]=None, # None: exact; 'faiss': a faiss index
+                          history:pd.DataFrame|str|Path|None=None, # fresh interactions newer than the run
+                          new_items:pd.DataFrame|str|Path|None=None, # new items' feature table
                           overwrite:bool=False, # replace an existing file
                           head_users:int=5, # users whose rows are kept in the summary, for display
                          )->dict: # rows, users, sources (counts of users), seconds, path, head (DataFrame)
@@ -373,12 +437,12 @@ def write_recommendations(run:Recommender|Run|str|Path, # a Recommender, a Run o
         if out.exists() and not overwrite: raise FileExistsError(f"{out}: already exists (use --overwrite)")
         if out.is_dir(): raise FileExistsError(f"{out}: is a directory")
         out.parent.mkdir(parents=True, exist_ok=True)
-    rec = run if isinstance(run, Recommender) else Recommender(run, index)
+    rec = run if isinstance(run, Recommender) else Recommender(run, index, history=history, new_users=new_users, new_items=new_items)
     tmpf = None if stream else out.with_name(f'.{out.name}.partial')
     f = out if stream else open(tmpf, 'w', newline='')
     rows, sources, first, n_users = 0, Counter(), None, 0
     try:
-        for i, b in enumerate(rec.batches(users, k, keep_bought, batch_size, new_users)):
+        for i, b in enumerate(rec.batches(users, k, keep_bought, batch_size)):
             b.assign(score=b.score.round(6)).to_csv(f, header=i == 0, index=False)   # faster than a float_format
             rows += len(b); n_users += b.customer_id.nunique()
             sources.update(b.drop_duplicates('customer_id').source.values)
@@ -390,6 +454,49 @@ def write_recommendations(run:Recommender|Run|str|Path, # a Recommender, a Run o
     if not stream: f.close(); tmpf.replace(out)
     return {'rows': rows, 'users': n_users, 'sources': dict(sources), 'seconds': time.perf_counter() - t0,
             'path': None if stream else out, 'head': first}
+
+# %% ../nbs/05_inference.ipynb #7a3e0c02
+def warm_state(model, # a model built for the new, larger graph
+               old:dict, # the state dict of the run's model
+              )->dict: # a state dict for `model`
+    "The old weights in the new model's shapes: tables that grew keep their old rows; buffers and new tensors are the new model's."
+    new = model.state_dict()
+    for k, v in old.items():
+        if k not in new or 'deg_' in k: continue            # LightGCN's degree buffers follow the new graph
+        if v.shape == new[k].shape: new[k] = v.clone()
+        elif v.dim() == 2 and v.shape[1] == new[k].shape[1] and v.shape[0] < new[k].shape[0]:
+            new[k] = new[k].clone(); new[k][:v.shape[0]] = v
+    return new
+
+def update_run(run:Run|str|Path, # the run to continue
+               out:str|Path, # the new run directory
+               interactions, # the new interactions (file or DataFrame, the interactions format)
+               user_features=None, # a table of new users' features
+               item_features=None, # a table of new items' features
+               minutes:float=2.0, # training budget of the update
+               overwrite:bool=False, # replace an existing directory
+               progress:bool=False, # progress bars
+               log=print, # where to print
+               **overrides, # Config fields to change for the update (flat names), e.g. serve='propagate'
+              )->Run:
+    "Continue training `run` on its interactions plus new ones, for `minutes`, into a new complete run directory."
+    r, out, log = open_run(run), Path(out), log or (lambda *a, **k: None)
+    sds, rep = serving_dataset(r, interactions, user_features, item_features)
+    dc = r.cfg.data
+    if dc.split == 'column':   # a fixed split: the old rows keep theirs, the new ones train
+        inter = sds.interactions.assign(split=np.r_[r.ds.interactions.split.values, np.full(len(sds.interactions) - len(r.ds.interactions), 'train')])
+    else: inter = split_interactions(sds.interactions.drop(columns='split'), dc)
+    train_part = inter[inter.split == 'train']
+    ds = dataclasses.replace(sds, interactions=inter.reset_index(drop=True), split_date=train_part.timestamp.max(),
+                             report={**r.ds.report, **{k: v for k, v in rep.items() if k != 'tabled_users'}})
+    cfg = r.cfg.replace(minutes=minutes, **overrides)
+    g = build_graph(ds, dc.duplicates)
+    work = start_run(out, cfg, g, ds, overwrite)
+    src = r.served if r.served is not None else r.model
+    torch.save(warm_state(build_model(g, cfg.model), src.state_dict()), work/'init.pt')
+    log(f"updating {r.path} with {rep['history_rows']} new interactions ({rep['new_users']} new users, {rep['new_items']} new items), "
+        f"{minutes:g} minutes")
+    return fit_run(cfg, g, ds, out, False, progress, log)
 
 # %% ../nbs/05_inference.ipynb #0f8a1788
 def describe(recs:pd.DataFrame, # recommendations (customer_id, item_id, rank, score, source)

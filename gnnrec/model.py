@@ -21,52 +21,57 @@ __all__ = ['AGGREGATORS', 'UI_TYPES', 'HEADS', 'ModelConfig', 'InputLayer', 'Mea
            'LightGCNEncoder', 'CosineHead', 'DotHead', 'MLPHead', 'max_margin_loss', 'bpr_loss', 'softmax_terms',
            'softmax_loss', 'ccl_loss', 'recency_weights', 'uniform_sampler', 'PopularitySampler',
            'RemoveFalseNegatives', 'false_negative_rate', 'make_negative_sampler', 'GNNRec', 'build_model',
-           'full_graph_pairs', 'PairScores', 'shared_logsumexp', 'FullGraphConfig', 'lr_factor', 'edge_weights',
-           'full_graph_loss', 'train_full_graph']
+           'full_graph_pairs', 'PairScores', 'shared_logsumexp', 'edge_weights', 'full_graph_loss']
 
 # %% ../nbs/02_model.ipynb #eecae82f
 AGGREGATORS = ('mean', 'mean_nn', 'pool_nn', 'lstm', 'gcn')
 _CHOICES = dict(family=('sage', 'lightgcn'), input=('features', 'ids', 'both'), aggregator=AGGREGATORS,
                 agg_hetero=('sum', 'mean', 'max'), pred=('cos', 'dot', 'mlp'), loss=('max_margin', 'bpr', 'softmax', 'ccl'),
-                neg_sampler=('uniform', 'popularity'), lightgcn_backend=('torch', 'dgl'))
+                neg_sampler=('uniform', 'popularity'), lightgcn_backend=('dgl', 'torch'), loss_score=('cos', 'head'),
+                weighting=('user', 'edge'))
 
 @dataclass
 class ModelConfig:
-    "Hyperparameters of the GNN recommender: encoder, prediction head, loss and negative sampling."
-    family:str='sage' # encoder: 'sage' (HeteroGraphConv of SAGE convs, one per relation) or 'lightgcn' (parameter-free propagation)
-    input:str='features' # node input: 'features' (Linear of ndata 'features'), 'ids' (nn.Embedding) or 'both' (summed); types without features always use ids
+    "Hyperparameters of the GNN recommender: encoder, prediction head, loss and negative sampling. The defaults are the recipe chosen on validation data (see the training chapter)."
+    family:str='lightgcn' # encoder: 'lightgcn' (parameter-free propagation over user-item edges) or 'sage' (HeteroGraphConv of SAGE convs, one per relation)
+    input:str='both' # node input: 'features' (Linear of ndata 'features'), 'ids' (nn.Embedding) or 'both' (summed); types without features always use ids
     hidden_dim:int=128 # sage: width of the input layer and of the hidden layers (lightgcn ignores it)
-    out_dim:int=64 # width of the final embeddings (lightgcn: width of all its embeddings, layer 0 included)
-    n_layers:int=2 # message-passing layers = number of blocks a neighbour sampler must produce (lightgcn allows 0: plain MF)
+    out_dim:int=128 # width of the final embeddings (lightgcn: width of all its embeddings, layer 0 included)
+    n_layers:int=3 # message-passing layers = number of blocks a neighbour sampler must produce (lightgcn allows 0: plain MF)
     aggregator:str='mean' # sage neighbour aggregator: 'mean', 'mean_nn' (Linear+ReLU then mean), 'pool_nn' (Linear+ReLU then max), 'lstm' or 'gcn'
     edge_weighted:bool=False # multiply messages along edges that carry edata 'count' by that count (duplicates='count_occurrence')
     agg_hetero:str='sum' # sage: how a node combines the results of its incoming relations: 'sum', 'mean' or 'max'
-    norm:bool=True # L2-normalise the final embeddings
+    norm:bool=False # L2-normalise the final embeddings
     dropout:float=0.0 # sage: dropout on the input of every layer
-    pred:str='cos' # prediction head: 'cos' (cosine), 'dot' (inner product) or 'mlp' (MLP over the concatenated pair)
+    pred:str='dot' # prediction head, which also ranks: 'dot' (inner product), 'cos' (cosine) or 'mlp' (MLP over the concatenated pair)
+    norm_power:float=1.0 # 'dot' head: scores are cos(u, i)·(‖u‖‖i‖)^norm_power, from the cosine (0) to the inner product (1); chosen on validation with TrainConfig.calibrate
     mlp_hidden:tuple=(128, 32) # hidden widths of the 'mlp' head
-    loss:str='max_margin' # 'max_margin' (hinge on neg - pos + delta), 'bpr' (-log sigmoid(pos - neg)), 'softmax' (sampled softmax over the negatives) or 'ccl' (SimpleX cosine contrastive)
+    loss:str='softmax' # 'softmax' (sampled softmax over the negatives), 'bpr' (-log sigmoid(pos - neg)), 'max_margin' (hinge on neg - pos + delta) or 'ccl' (SimpleX cosine contrastive)
+    loss_score:str='cos' # the scores the loss sees: 'cos' (cosines, whatever the head: train on cosines, rank with the head) or 'head' (the head's own scores)
     delta:float=0.3 # margin of the max-margin loss
-    temperature:float=0.1 # 'softmax': scores are divided by it before the softmax (0.05-0.2 with the cosine head)
+    temperature:float=0.15 # 'softmax': scores are divided by it before the softmax (0.05-0.3 with cosine scores)
     ccl_margin:float=0.8 # 'ccl': a negative is penalised only when its score exceeds this
     ccl_neg_weight:float=1.0 # 'ccl': weight of the mean negative term against the positive term
-    neg_sample_size:int=10 # negatives drawn per positive edge (softmax/ccl with full-graph training: drawn once per batch and shared by its positives)
+    neg_sample_size:int=1024 # negatives: with 'softmax'/'ccl' on the full graph, items drawn once per step and shared by all its positives (all items when the catalogue is smaller); otherwise drawn per positive edge
+    correction:bool=True # 'softmax' with shared negatives: add log(n_items / neg_sample_size) to the negatives' log-sum-exp, so that it estimates the softmax over every item
+    weighting:str='user' # full graph: 'user' (every user counts the same: mean over a user's edges, then over users) or 'edge' (every edge counts the same)
     neg_sampler:str='uniform' # 'uniform' over all items or 'popularity' (item in-degree ** neg_alpha)
     neg_alpha:float=0.75 # exponent of the popularity sampler (0.75 as in word2vec; 0 = uniform over items with edges)
     remove_false_negatives:bool=False # resample negatives that are real edges of the graph
     recency_weight:float=0.0 # weight of a positive edge is exp(-recency_days * recency_weight); 0 = off
     lightgcn_alpha:tuple|None=None # lightgcn readout weights of layers 0..n_layers; None = layer mean 1/(n_layers+1)
-    lightgcn_backend:str='torch' # lightgcn full-graph propagation: 'torch' (torch.sparse CSR products) or 'dgl' (DGL's fused kernels, faster without edge weights)
+    lightgcn_backend:str='dgl' # lightgcn full-graph propagation: 'dgl' (DGL's fused kernels) or 'torch' (torch.sparse CSR products)
 
     def __post_init__(self):
         for k, opts in _CHOICES.items():
-            if getattr(self, k) not in opts: raise ValueError(f"ModelConfig.{k}={getattr(self, k)!r}, expected one of {opts}")
-        if self.n_layers < (0 if self.family == 'lightgcn' else 1): raise ValueError(f"n_layers={self.n_layers} too small for {self.family}")
-        if self.neg_sample_size < 1: raise ValueError("neg_sample_size must be >= 1")
-        if self.temperature <= 0: raise ValueError("temperature must be > 0")
+            if getattr(self, k) not in opts: raise ValueError(f"ModelConfig.{k}={getattr(self, k)!r}, expected one of {' | '.join(opts)}")
+        if self.n_layers < (0 if self.family == 'lightgcn' else 1): raise ValueError(f"ModelConfig.n_layers={self.n_layers} is too small for family={self.family!r}")
+        if self.neg_sample_size < 1: raise ValueError(f"ModelConfig.neg_sample_size={self.neg_sample_size}, expected >= 1")
+        if self.temperature <= 0: raise ValueError(f"ModelConfig.temperature={self.temperature}, expected > 0")
+        if not 0 <= self.norm_power <= 1: raise ValueError(f"ModelConfig.norm_power={self.norm_power}, expected a value in [0, 1]")
         if self.lightgcn_alpha is not None:
             self.lightgcn_alpha = tuple(float(a) for a in self.lightgcn_alpha)
-            if len(self.lightgcn_alpha) != self.n_layers + 1: raise ValueError("lightgcn_alpha needs n_layers+1 weights")
+            if len(self.lightgcn_alpha) != self.n_layers + 1: raise ValueError(f"ModelConfig.lightgcn_alpha needs n_layers+1 = {self.n_layers + 1} weights")
         self.mlp_hidden = tuple(int(d) for d in self.mlp_hidden)
 
 # %% ../nbs/02_model.ipynb #0c98c49a
@@ -101,9 +106,16 @@ class InputLayer(nn.Module):
             if nt in self.proj:
                 if feats is None or nt not in feats: raise KeyError(f"node type {nt!r} needs ndata 'features'")
                 h = self.proj[nt](feats[nt].float())
-            if nt in self.emb: h = h + self.emb[nt](ids)
+            if nt in self.emb: h = h + self._ids(nt, ids)
             out[nt] = h
         return out
+
+    def _ids(self, nt:str, ids:torch.Tensor)->torch.Tensor:
+        "Id embeddings; nodes added after training (ids past the table) have none and get zeros."
+        e = self.emb[nt]
+        if len(ids) == 0 or int(ids.max()) < e.num_embeddings: return e(ids)
+        known = ids < e.num_embeddings
+        return e(torch.where(known, ids, 0)) * known[:, None]
 
     def from_features(self,
                       ntype:str, # node type of the new nodes
@@ -384,13 +396,18 @@ class CosineHead(nn.Module):
         return F.normalize(h_users, dim=-1) @ F.normalize(h_items, dim=-1).T
 
 class DotHead(nn.Module):
-    "Inner product of the pair."
+    "Inner product of the pair; with `power` < 1, of embeddings whose norms are damped: cos(u, i)·(‖u‖‖i‖)^power."
+    def __init__(self, power:float=1.0): # 1 = the inner product, 0 = the cosine
+        super().__init__(); self.power = power
+    def scale(self, h:torch.Tensor)->torch.Tensor:
+        "Embeddings whose inner products are the head's scores: h·‖h‖^(power-1)."
+        return h if self.power == 1 else h * h.norm(dim=-1, keepdim=True).clamp(min=1e-12) ** (self.power - 1)
     def forward(self, h_src:torch.Tensor, h_dst:torch.Tensor)->torch.Tensor:
         "One score per aligned row pair."
-        return (h_src * h_dst).sum(-1)
+        return (self.scale(h_src) * self.scale(h_dst)).sum(-1)
     def all(self, h_users:torch.Tensor, h_items:torch.Tensor)->torch.Tensor:
         "(n_users, n_items) scores."
-        return h_users @ h_items.T
+        return self.scale(h_users) @ self.scale(h_items).T
 
 class MLPHead(nn.Module):
     "An MLP over the concatenated pair [h_src, h_dst], returning a logit."
@@ -631,12 +648,20 @@ class GNNRec(nn.Module):
         "Scores of aligned pairs of embeddings."
         return self.head(h_src, h_dst)
 
+    def loss_scores(self,
+                    h_src:torch.Tensor, # (E, d) source embeddings
+                    h_dst:torch.Tensor, # (E, d) destination embeddings
+                   )->torch.Tensor: # (E,)
+        "Scores the loss sees: cosines with `loss_score='cos'` (the 'mlp' head always trains on its own scores), else the head's."
+        if self.cfg.loss_score == 'cos' and self.cfg.pred != 'mlp': return (F.normalize(h_src, dim=-1) * F.normalize(h_dst, dim=-1)).sum(-1)
+        return self.head(h_src, h_dst)
+
     def score(self,
               pair_graph:dgl.DGLGraph, # graph of positive or negative edges over the embedded nodes
               h:dict, # ntype -> embeddings from `embed`, rows = nodes of pair_graph
               etype=('user', 'buys', 'item'), # etype to score, or a list of etypes (scores concatenated)
              )->torch.Tensor: # one score per edge of `etype`, in edge order
-        "Score every edge of `pair_graph` of type `etype`."
+        "Score every edge of `pair_graph` of type `etype` as the loss sees it (`loss_scores`)."
         out = []
         for cet in _canon(pair_graph, etype):
             if pair_graph.num_edges(cet) == 0:
@@ -644,7 +669,7 @@ class GNNRec(nn.Module):
             with pair_graph.local_scope():
                 pair_graph.nodes[cet[0]].data['_h'] = h[cet[0]]
                 pair_graph.nodes[cet[2]].data['_h'] = h[cet[2]]
-                pair_graph.apply_edges(lambda e: {'_s': self.head(e.src['_h'], e.dst['_h'])}, etype=cet)
+                pair_graph.apply_edges(lambda e: {'_s': self.loss_scores(e.src['_h'], e.dst['_h'])}, etype=cet)
                 out.append(pair_graph.edges[cet].data['_s'])
         return torch.cat(out)
 
@@ -709,7 +734,7 @@ def build_model(g:dgl.DGLGraph, # training graph: node counts, feature widths an
         nts, dim = encoder.ntypes, cfg.out_dim
     input_layer = InputLayer({nt: g.num_nodes(nt) for nt in nts}, {nt: d for nt, d in feat_dims.items() if nt in nts},
                              dim, cfg.input)
-    head = MLPHead(cfg.out_dim, cfg.mlp_hidden) if cfg.pred == 'mlp' else HEADS[cfg.pred]()
+    head = MLPHead(cfg.out_dim, cfg.mlp_hidden) if cfg.pred == 'mlp' else DotHead(cfg.norm_power) if cfg.pred == 'dot' else CosineHead()
     return GNNRec(cfg, input_layer, encoder, head, g.canonical_etypes)
 
 def full_graph_pairs(g:dgl.DGLGraph, # the training graph
@@ -740,15 +765,17 @@ class _SDDMM(torch.autograd.Function):
         return None, None, None, torch.sparse.mm(g, y), torch.sparse.mm(g_t, x)
 
 class PairScores:
-    "Dot products of a fixed set of (row, column) pairs, e.g. every training edge, as one SDDMM with a sparse backward."
+    "Dot products of a fixed set of (row, column) pairs, e.g. every training edge, as one SDDMM with a sparse backward; `count` is each pair's total weight."
     def __init__(self,
                  rows:torch.Tensor, # (n,) row (user) of each pair; repeated pairs are kept once, see `count`
                  cols:torch.Tensor, # (n,) column (item) of each pair
                  n_rows:int, # number of rows (users)
                  n_cols:int, # number of columns (items)
+                 weights:torch.Tensor|None=None, # (n,) weight of each pair (e.g. recency); a repeated pair gets the sum
                 ):
-        key, count = torch.unique(rows.long() * n_cols + cols.long(), return_counts=True)  # sorted: row-major order
-        self.rows, self.cols, self.count = key // n_cols, key % n_cols, count.float()
+        key, inv = torch.unique(rows.long() * n_cols + cols.long(), return_inverse=True)  # sorted: row-major order
+        w = torch.ones(len(rows)) if weights is None else weights.float().reshape(-1)
+        self.rows, self.cols, self.count = key // n_cols, key % n_cols, torch.zeros(len(key)).index_add_(0, inv, w)
         self.shape = (n_rows, n_cols)
         crow = lambda r, n: torch.cat([torch.zeros(1, dtype=torch.long), torch.bincount(r, minlength=n).cumsum(0)])
         self.perm = torch.argsort(self.cols * n_rows + self.rows)  # row-major position of each pair in column-major order
@@ -790,108 +817,43 @@ def shared_logsumexp(a:torch.Tensor, # (n, d) e.g. user embeddings
     "Row-wise log-sum-exp of the scaled scores a @ b.T, fused: the (n, k) matrix is built once and kept for the backward."
     return _SharedLSE.apply(a, b, scale)
 
-# %% ../nbs/02_model.ipynb #f6624c90
-@dataclass
-class FullGraphConfig:
-    "How `train_full_graph` trains: each step embeds the whole graph once and scores every training edge."
-    steps:int=300 # optimizer steps (each one sees every training edge: steps = epochs)
-    minutes:float|None=None # training-time budget; when set, the schedule runs on elapsed time and training stops at the budget
-    lr:float=0.03 # peak Adam learning rate
-    warmup:float=0.0 # fraction of the schedule spent warming the learning rate up linearly
-    decay:str='cos' # learning-rate decay after the warm-up: 'cos', 'linear' or 'none'
-    n_negatives:int=1024 # softmax/ccl: items drawn uniformly per step, shared by every user
-    correction:bool=True # softmax: add log(n_items / n_negatives) to the negatives' log-sum-exp (their sampling probability), so it estimates the full softmax
-    weighting:str='user' # 'user': every user counts the same (mean over a user's edges, then over users) or 'edge': every edge counts the same
-    score:str='head' # scores the loss sees: 'head' (the model's head) or 'cos' (cosine, whatever the head: e.g. train on cosines, rank by dot products)
-    weight_decay:float=0.0 # Adam's L2 penalty
-    seed:int=0 # seed of the negative sampling
-
-    def __post_init__(self):
-        if self.decay not in ('cos', 'linear', 'none'): raise ValueError(f"decay={self.decay!r}, expected 'cos', 'linear' or 'none'")
-        if self.score not in ('head', 'cos'): raise ValueError(f"score={self.score!r}, expected 'head' or 'cos'")
-        if self.weighting not in ('user', 'edge'): raise ValueError(f"weighting={self.weighting!r}, expected 'user' or 'edge'")
-        if self.steps < 1 or self.n_negatives < 1: raise ValueError("steps and n_negatives must be >= 1")
-        if not 0 <= self.warmup < 1: raise ValueError("warmup must be in [0, 1)")
-
-def lr_factor(progress:float, # fraction of the schedule done, in [0, 1]
-              warmup:float=0.0, # fraction spent warming up
-              decay:str='cos', # 'cos', 'linear' or 'none'
-             )->float: # multiplier of the peak learning rate
-    "Learning-rate multiplier: linear warm-up, then cosine, linear or no decay down to 0 at progress 1."
-    if progress < warmup: return (progress + 1e-3) / warmup
-    p = (progress - warmup) / max(1 - warmup, 1e-12)
-    return {'cos': 0.5 * (1 + math.cos(math.pi * min(p, 1.0))), 'linear': max(0.0, 1 - p), 'none': 1.0}[decay]
-
 # %% ../nbs/02_model.ipynb #8281c388
 def edge_weights(pairs:PairScores, # the positive edges
                  weighting:str='user', # 'user' (every user counts the same) or 'edge' (every edge counts the same)
                 )->torch.Tensor|None: # (n_pairs,) weights with mean 1 over the pairs, or None (all equal)
-    "Weights of the positive edges in the loss: their multiplicity, divided by the user's total for 'user'."
+    "Weights of the positive edges in the loss: their multiplicity (or summed weight), divided by the user's total for 'user'."
     w = pairs.count
     if weighting == 'user':
         per_user = torch.zeros(pairs.shape[0]).index_add_(0, pairs.rows, w)
         w = w / per_user[pairs.rows] * (len(pairs) / int((per_user > 0).sum()))
     return None if bool((w == 1).all()) else w / w.mean()
 
-def full_graph_loss(model:GNNRec, # the model (its cfg gives the loss and its parameters)
-                    h:dict, # ntype -> embeddings of every node (model.embed(g))
-                    pairs:PairScores, # the positive (user, item) edges
-                    n_negatives:int=1024, # softmax/ccl: shared uniform negatives
-                    score:str='head', # 'head' or 'cos' (see FullGraphConfig.score)
-                    ntypes:tuple=('user', 'item'), # (source, destination) node types of the pairs
-                    weight:torch.Tensor|None=None, # (n_pairs,) weights of the edges (see `edge_weights`)
-                    correction:bool=False, # softmax: add log(n_items / n_negatives) to the negatives' log-sum-exp
-                   )->torch.Tensor: # scalar
-    "The loss `model.cfg.loss` over every positive edge at once, with shared negatives for 'softmax' and 'ccl'."
-    c = model.cfg
-    if c.pred == 'mlp': raise ValueError("full-graph training scores pairs as dot products: pred='mlp' is not supported, use 'cos' or 'dot'")
-    hu, hi = h[ntypes[0]], h[ntypes[1]]
-    if c.pred == 'cos' or score == 'cos': hu, hi = F.normalize(hu, dim=-1), F.normalize(hi, dim=-1)
-    pos = pairs(hu, hi)
-    w = weight
-    if c.loss in ('softmax', 'ccl'):
-        j = torch.randint(hi.shape[0], (n_negatives,))
-        rows, row = torch.unique(pairs.rows, return_inverse=True)   # only the users that have positives here
-        if c.loss == 'ccl': return ccl_loss(pos, hu[rows] @ hi[j].T, c.ccl_margin, c.ccl_neg_weight, w, row=row)
-        lse = shared_logsumexp(hu[rows], hi[j], 1 / c.temperature)
-        if correction: lse = lse + math.log(hi.shape[0] / n_negatives)
-        return _weighted_mean(softmax_terms(pos / c.temperature, lse[row]), w)
-    k = c.neg_sample_size
-    j = torch.randint(hi.shape[0], (len(pairs) * k,))
-    neg = (hu[pairs.rows.repeat_interleave(k)] * hi[j]).sum(-1)
-    return model.loss(pos, neg, w)
+# %% ../nbs/02_model.ipynb #d2f1a7c0
+def _shared_negatives(n_items:int, k:int, device=None)->torch.Tensor:
+    "Item ids of the negatives shared by a step: every item when there are no more than `k`, else `k` drawn uniformly."
+    return torch.arange(n_items, device=device) if n_items <= k else torch.randint(n_items, (k,), device=device)
 
-def train_full_graph(model:GNNRec, # a model whose head is 'cos' or 'dot' (LightGCN: the fast path)
-                     g:dgl.DGLGraph, # the training graph
-                     tc:FullGraphConfig|None=None, # steps, time budget, schedule, negatives
-                     etype=('user', 'buys', 'item'), # the relation whose edges are the positives
-                     callback=None, # called as callback(step, seconds, model) after each step, off the clock; returning False stops
-                     log=None, # e.g. print: one line every `log_every` steps
-                     log_every:int=10, # steps between log lines
-                    )->list: # history: one dict per step (step, seconds, loss, lr)
-    "Train `model` on the full graph: one propagation and every positive edge per step (see above)."
-    tc = tc or FullGraphConfig()
-    if model.cfg.pred == 'mlp': raise ValueError("full-graph training scores pairs as dot products: pred='mlp' is not supported, use 'cos' or 'dot'")
-    cet = g.to_canonical_etype(etype)
-    u, i = g.edges(etype=cet)
-    pairs = PairScores(u, i, g.num_nodes(cet[0]), g.num_nodes(cet[2]))
-    w = edge_weights(pairs, tc.weighting)
-    opt = torch.optim.Adam(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
-    gen_state = torch.random.get_rng_state(); torch.manual_seed(tc.seed)
-    hist, t, step = [], 0.0, 0
-    try:
-        while True:
-            progress = max(step / tc.steps, t / (60 * tc.minutes) if tc.minutes else 0.0)
-            if progress >= 1: break
-            lr = tc.lr * lr_factor(progress, tc.warmup, tc.decay)
-            for group in opt.param_groups: group['lr'] = lr
-            t0 = time.perf_counter()
-            model.train()
-            loss = full_graph_loss(model, model.embed(g), pairs, tc.n_negatives, tc.score, (cet[0], cet[2]), w, tc.correction)
-            opt.zero_grad(); loss.backward(); opt.step()
-            t += time.perf_counter() - t0; step += 1
-            hist.append(dict(step=step, seconds=t, loss=loss.item(), lr=lr))
-            if log and step % log_every == 0: log(f"step {step:4d}  {t:7.1f}s  loss {loss.item():.4f}  lr {lr:.4g}")
-            if callback is not None and callback(step, t, model) is False: break
-    finally: torch.random.set_rng_state(gen_state)
-    return hist
+def full_graph_loss(model:GNNRec, # the model: its cfg gives the loss, negatives, loss_score, correction
+                    h:dict, # ntype -> embeddings of every node (model.embed(g))
+                    pairs:PairScores, # the positive (user, item) edges of the step
+                    weight:torch.Tensor|None=None, # (n_pairs,) weights of the edges (see `edge_weights`)
+                    ntypes:tuple=('user', 'item'), # (source, destination) node types of the pairs
+                   )->torch.Tensor: # scalar
+    "The loss `model.cfg.loss` over every positive pair at once; 'softmax' and 'ccl' share `neg_sample_size` negatives."
+    c = model.cfg
+    if c.pred == 'mlp': raise ValueError("full-graph losses score pairs as dot products: pred='mlp' is not supported here, use 'cos' or 'dot'")
+    hu, hi = h[ntypes[0]], h[ntypes[1]]
+    if c.pred == 'cos' or c.loss_score == 'cos': hu, hi = F.normalize(hu, dim=-1), F.normalize(hi, dim=-1)
+    else: hu, hi = model.head.scale(hu), model.head.scale(hi)   # the dot head's own scores
+    pos = pairs(hu, hi)
+    if c.loss in ('softmax', 'ccl'):
+        j = _shared_negatives(hi.shape[0], c.neg_sample_size, hi.device)
+        rows, row = torch.unique(pairs.rows, return_inverse=True)   # only the users that have positives here
+        if c.loss == 'ccl': return ccl_loss(pos, hu[rows] @ hi[j].T, c.ccl_margin, c.ccl_neg_weight, weight, row=row)
+        lse = shared_logsumexp(hu[rows], hi[j], 1 / c.temperature)
+        if c.correction and len(j) < hi.shape[0]: lse = lse + math.log(hi.shape[0] / len(j))
+        return _weighted_mean(softmax_terms(pos / c.temperature, lse[row]), weight)
+    k = c.neg_sample_size
+    j = torch.randint(hi.shape[0], (len(pairs) * k,), device=hi.device)
+    neg = (hu[pairs.rows.repeat_interleave(k)] * hi[j]).sum(-1)
+    return model.loss(pos, neg, weight)

@@ -19,49 +19,67 @@ from tqdm.auto import tqdm
 
 from .data import DataConfig, DataError, Dataset, load_dataset, write_synthetic
 from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACTIONS
-from .model import ModelConfig, build_model, make_negative_sampler, full_graph_pairs, PairScores, full_graph_loss
+from .model import (ModelConfig, build_model, make_negative_sampler, full_graph_pairs, PairScores, full_graph_loss,
+                          edge_weights, recency_weights)
 from .metrics import topk_scores, ranking_metrics
 
 # %% auto #0
-__all__ = ['SECTIONS', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'shared_negatives', 'batch_loss', 'batches',
-           'popularity', 'exclusion', 'embeddings', 'GraphFilter', 'make_score_fn', 'run_scorer', 'validate',
-           'partial_dir', 'Run', 'train', 'write_run', 'train_run', 'load_run']
+__all__ = ['SECTIONS', 'CALIBRATION', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'shared_negatives',
+           'positive_pairs', 'n_steps', 'batch_loss', 'batches', 'lr_factor', 'plan_epochs', 'popularity', 'exclusion',
+           'embeddings', 'GraphFilter', 'make_score_fn', 'run_scorer', 'split_metrics', 'validate', 'partial_dir',
+           'Run', 'train_epoch', 'train', 'calibrate', 'all_as_training', 'refit', 'write_run', 'fit_run', 'start_run',
+           'train_run', 'load_run']
 
 # %% ../nbs/03_training.ipynb #c4670ee5
 @dataclass
 class TrainConfig:
-    "How the model is trained, validated and stopped."
-    epochs:int=20 # maximum number of epochs
-    batch_size:int=1024 # positive edges per minibatch
-    full_graph:bool=False # embed the whole graph at every step instead of sampling blocks (small graphs, LightGCN)
-    fanout:int=0 # neighbours sampled per node and layer; 0 = the full neighbourhood
-    train_on_clicks:bool=False # also learn to predict clicks (purchases are always trained on)
+    "How the model is trained, validated and stopped. The defaults are the recipe chosen on validation data (see *The default recipe*)."
+    epochs:int=200 # maximum number of epochs; the learning-rate schedule spans them (or the epochs that fit in `minutes`)
+    minutes:Optional[float]=None # wall-time budget of training and validation: after the first epoch the schedule is fitted to the epochs that fit in it (None: no budget)
+    batch_size:int=0 # positive edges per step; 0 = every edge of the epoch in one step (full graph only)
+    full_graph:bool=True # embed the whole graph at every step (LightGCN; graphs that fit in memory) instead of sampling blocks around each minibatch
+    fanout:int=0 # minibatch: neighbours sampled per node and layer; 0 = the full neighbourhood
+    train_on_clicks:bool=True # clicks are positives too (purchases always are)
     purchases_sample:float=1.0 # fraction of purchase edges used per epoch
     clicks_sample:float=0.3 # fraction of click edges used per epoch (with train_on_clicks)
     optimizer:str='adam' # adam | sgd
-    lr:float=0.005 # learning rate
+    lr:float=0.1 # peak learning rate
+    warmup:float=0.0 # fraction of the schedule spent warming the learning rate up linearly
+    decay:str='cos' # learning-rate decay after the warm-up, down to 0 at the end of the schedule: cos | linear | none
     weight_decay:float=0.0 # L2 penalty of the optimiser
-    patience:int=5 # stop after this many epochs without a better validation metric
+    patience:int=20 # stop after this many validations without a better validation metric
+    valid_every:int=1 # validate every this many epochs (and after the first and the last)
+    checkpoint_minutes:float=1.0 # write the checkpoint after the first epoch, then at most this often (and after the last epoch); 0 = every epoch
     k:int=20 # cut-off of the validation metrics
     metric:str='recall' # validation metric that selects the best epoch: precision | recall | ndcg | hit | mrr
     truth:str='purchase' # validation ground truth: purchase | all (clicks and purchases)
-    exclude:str='bought' # training items removed from rankings: bought | interacted (also clicked; right when an item is rated once) | none
+    exclude:str='bought' # items removed from rankings: bought | interacted (also clicked; right when an item is rated once) | none
     use_popularity:bool=False # blend item popularity into the scores
     weight_popularity:float=0.1 # weight of the (max-normalised) popularity in the blend
     days_popularity:Optional[int]=None # popularity over the last N days before the split date (None: all training data)
     weight_filter:float=0.0 # weight of the training-free graph filter (`GraphFilter`) blended into the scores; 0 = off
+    calibrate:bool=True # after training, choose the dot head's norm_power and weight_filter on the validation split (see `calibrate`)
+    serve:str='refit' # what `recommend` serves: 'refit' (retrained on every interaction for the selected epochs), 'propagate' (the selected weights over every interaction) or 'selected' (the selected model on the training graph)
+    calibrate_users:int=10_000 # validation users the calibration ranks for (a seeded sample when there are more)
     seed:int=0 # seed of everything random in training: same seed, same run
     device:str='cpu' # cpu | cuda | auto
     n_examples:int=5 # users shown in examples.csv
 
     def __post_init__(self):
-        for k, opts in dict(optimizer=('adam', 'sgd'), metric=('precision', 'recall', 'ndcg', 'hit', 'mrr'),
+        for k, opts in dict(optimizer=('adam', 'sgd'), metric=('precision', 'recall', 'ndcg', 'hit', 'mrr'), decay=('cos', 'linear', 'none'),
+                            serve=('refit', 'propagate', 'selected'),
                             truth=('purchase', 'all'), exclude=('bought', 'interacted', 'none'), device=('cpu', 'cuda', 'auto')).items():
             if getattr(self, k) not in opts: raise ValueError(f"TrainConfig.{k}={getattr(self, k)!r}, expected one of {' | '.join(opts)}")
-        if self.epochs < 1 or self.batch_size < 1: raise ValueError("epochs and batch_size must be >= 1")
-        if self.weight_filter < 0: raise ValueError("TrainConfig.weight_filter must be >= 0")
+        for k in ('epochs', 'valid_every', 'k'):
+            if getattr(self, k) < 1: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected >= 1")
+        if self.batch_size < 0: raise ValueError(f"TrainConfig.batch_size={self.batch_size}, expected >= 0 (0 = every edge in one step)")
+        if self.batch_size == 0 and not self.full_graph:
+            raise ValueError("TrainConfig.batch_size=0 (every edge in one step) needs full_graph=True; give minibatch training a batch_size, e.g. 1024")
+        if self.minutes is not None and self.minutes <= 0: raise ValueError(f"TrainConfig.minutes={self.minutes}, expected > 0")
+        if not 0 <= self.warmup < 1: raise ValueError(f"TrainConfig.warmup={self.warmup}, expected a fraction in [0, 1)")
+        if self.weight_filter < 0: raise ValueError(f"TrainConfig.weight_filter={self.weight_filter}, expected >= 0")
         for k in ('purchases_sample', 'clicks_sample'):
-            if not 0 < getattr(self, k) <= 1: raise ValueError(f"TrainConfig.{k} must be in (0, 1]")
+            if not 0 < getattr(self, k) <= 1: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected a fraction in (0, 1]")
 
 # %% ../nbs/03_training.ipynb #9234f6e7
 SECTIONS = {'data': DataConfig, 'model': ModelConfig, 'train': TrainConfig}
@@ -141,44 +159,69 @@ def epoch_edges(g:dgl.DGLGraph, # the training graph
     if not out: raise DataError("the training graph has no purchase edge to train on")
     return out
 
+# %% ../nbs/03_training.ipynb #a0c1e2f3
 def shared_negatives(tc:TrainConfig, mc:ModelConfig)->bool:
     "Whether batches share their negatives: full-graph training with the softmax or ccl loss (dot or cosine head)."
     return tc.full_graph and mc.loss in ('softmax', 'ccl') and mc.pred != 'mlp'
 
+def positive_pairs(g:dgl.DGLGraph, # the training graph
+                   eids:dict, # canonical etype -> edge ids of the batch's positives (user -> item relations)
+                   mc:ModelConfig, # recency_weight and weighting
+                  )->tuple: # (PairScores, its edge weights or None)
+    "The batch's positive edges as `PairScores` (a repeated pair scored once, weighted by its count or recency) with their loss weights."
+    ets = list(eids)
+    u, i = (torch.cat(x) for x in zip(*(g.find_edges(eids[c], etype=c) for c in ets)))
+    w = torch.cat([recency_weights(g.edges[c].data['recency'][eids[c]], mc.recency_weight) for c in ets]) if mc.recency_weight else None
+    pairs = PairScores(u, i, g.num_nodes(ets[0][0]), g.num_nodes(ets[0][2]), weights=w)
+    return pairs, edge_weights(pairs, mc.weighting)
+
+def n_steps(eids:dict, tc:TrainConfig)->int:
+    "Optimizer steps in an epoch over `eids`."
+    n = sum(len(e) for e in eids.values())
+    return 1 if tc.batch_size == 0 else max(1, math.ceil(n / tc.batch_size))
+
+# %% ../nbs/03_training.ipynb #a0c1e2f6
 def batch_loss(model, # the model
                g:dgl.DGLGraph, # the training graph (weights of positives, full-graph embedding)
                graphs, # the full graph or the batch's blocks
-               pos_g:dgl.DGLGraph, # positive pairs of the batch
+               pos, # positive pairs of the batch: a DGL pair graph, or (PairScores, weights) with shared negatives
                neg_g:dgl.DGLGraph|None, # negative pairs (None with shared negatives)
                ets:list, # canonical etypes of the batch's positives
                input_nodes=None, # the blocks' input nodes
               )->torch.Tensor: # scalar
-    "The loss of one batch: per-pair negatives through the model's head, or shared negatives (`shared_negatives`)."
+    "The loss of one batch: per-pair negatives through the model's head, or shared negatives (`full_graph_loss`)."
     if neg_g is not None:
-        pos, neg = model(graphs, pos_g, neg_g, ets, input_nodes)
-        return model.loss(pos, neg, model.pos_weights(g, pos_g, ets))
-    u, i = (torch.cat(x) for x in zip(*(pos_g.edges(etype=c) for c in ets)))
-    pairs = PairScores(u, i, g.num_nodes(ets[0][0]), g.num_nodes(ets[0][2]))
-    return full_graph_loss(model, model.embed(graphs), pairs, model.cfg.neg_sample_size, ntypes=(ets[0][0], ets[0][2]),
-                           weight=pairs.count / pairs.count.mean())
+        p, n = model(graphs, pos, neg_g, ets, input_nodes)
+        return model.loss(p, n, model.pos_weights(g, pos, ets))
+    pairs, w = pos
+    return full_graph_loss(model, model.embed(graphs), pairs, w, ntypes=(ets[0][0], ets[0][2]))
 
 def batches(g:dgl.DGLGraph, # the training graph
             model, # the model (its config gives layers and negative sampling)
             eids:dict, # edges of the epoch (see epoch_edges)
             tc:TrainConfig, # batch size, fan-out, full graph or not
             device:torch.device=torch.device('cpu'), # where batches go
-           ): # yields (graph or blocks, pos_graph, neg_graph, input_nodes)
-    "Minibatches of positive and negative edges with the graph (full) or the sampled blocks to embed them."
+            cache:dict|None=None, # keeps the positives of a whole-epoch step between epochs, when they do not change
+           ): # yields (graph or blocks, positives, negative pair graph or None, input nodes)
+    "Batches of positive and negative edges with the graph (full) or the sampled blocks to embed them."
     mc = model.cfg
-    neg_sampler = None if shared_negatives(tc, mc) else make_negative_sampler(g, mc, list(eids))
+    shared = shared_negatives(tc, mc)
+    neg_sampler = None if shared else make_negative_sampler(g, mc, list(eids))
     if tc.full_graph:
-        perm = {c: e[torch.randperm(len(e))] for c, e in eids.items()}
-        total = sum(len(e) for e in perm.values())
-        n_batches = max(1, math.ceil(total / tc.batch_size))
+        n_batches = n_steps(eids, tc)
+        perm = {c: e[torch.randperm(len(e))] for c, e in eids.items()} if n_batches > 1 else eids
         for b in range(n_batches):
             chunk = {c: e[b * len(e) // n_batches:(b + 1) * len(e) // n_batches] for c, e in perm.items()}
-            pos, neg = full_graph_pairs(g, chunk, neg_sampler)
-            yield g.to(device), pos.to(device), None if neg is None else neg.to(device), None
+            if not shared:
+                pos, neg = full_graph_pairs(g, chunk, neg_sampler)
+                yield g, pos.to(device), None if neg is None else neg.to(device), None
+                continue
+            key = tuple((c, len(e), int(e.sum())) for c, e in chunk.items())
+            if cache is not None and cache.get('key') == key: pos = cache['pos']
+            else:
+                pos = positive_pairs(g, {c: e.to(g.device) for c, e in chunk.items()}, mc)
+                if cache is not None and n_batches == 1: cache.update(key=key, pos=pos)
+            yield g, pos, None, None
         return
     layers = max(mc.n_layers, 1)
     base = (dgl.dataloading.MultiLayerFullNeighborSampler(layers) if tc.fanout == 0
@@ -188,6 +231,25 @@ def batches(g:dgl.DGLGraph, # the training graph
     loader = dgl.dataloading.DataLoader(g, eids, sampler, batch_size=tc.batch_size, shuffle=True, drop_last=False, device=device)
     for input_nodes, pos, neg, blocks in loader:
         yield blocks, pos, neg, input_nodes
+
+# %% ../nbs/03_training.ipynb #a0c1e2fa
+def lr_factor(progress:float, # fraction of the schedule done, in [0, 1]
+              warmup:float=0.0, # fraction spent warming up
+              decay:str='cos', # 'cos', 'linear' or 'none'
+             )->float: # multiplier of the peak learning rate
+    "Learning-rate multiplier: linear warm-up, then cosine, linear or no decay down to 0 at progress 1."
+    if progress < warmup: return (progress + 1e-3) / warmup
+    p = (progress - warmup) / max(1 - warmup, 1e-12)
+    return {'cos': 0.5 * (1 + math.cos(math.pi * min(p, 1.0))), 'linear': max(0.0, 1 - p), 'none': 1.0}[decay]
+
+def plan_epochs(tc:TrainConfig, # epochs, minutes and valid_every
+                first_train:float, # seconds the first epoch spent training
+                first_valid:float, # seconds its validation took
+               )->int: # epochs the schedule spans
+    "How many epochs fit in the time budget, judged from the first epoch (validation every `valid_every` epochs)."
+    if tc.minutes is None: return tc.epochs
+    per_epoch = first_train + first_valid / tc.valid_every
+    return int(min(tc.epochs, max(1, 1 + (60 * tc.minutes - first_train - first_valid) // max(per_epoch, 1e-9))))
 
 # %% ../nbs/03_training.ipynb #e6839207
 def popularity(ds:Dataset, # the dataset
@@ -262,15 +324,23 @@ def run_scorer(model, # the trained model
     filt = GraphFilter(ds.matrix('train', 'all')) if tc.weight_filter else None
     return make_score_fn(model, h, pop, tc.weight_popularity, filt, tc.weight_filter)
 
-def validate(model, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, split:str='valid', device=torch.device('cpu'))->dict:
-    "Metrics at k of the model on a held-out split, training items removed as `tc.exclude` says."
+def split_metrics(fn, # score_fn(user node ids) -> scores
+                  ds:Dataset, # the dataset (truth and exclusions)
+                  tc:TrainConfig, # k, truth and exclude
+                  split:str='valid', # the held-out split
+                  users:Optional[np.ndarray]=None, # users to measure (default: every user with a nonempty truth)
+                 )->dict: # metric name (no @k) -> mean
+    "Rank with `fn` and measure at k on a held-out split, training items removed as `tc.exclude` says."
     truth = ds.matrix(split, tc.truth)
-    users = np.flatnonzero(np.diff(truth.indptr) > 0)
+    users = np.flatnonzero(np.diff(truth.indptr) > 0) if users is None else users
     if len(users) == 0: return {}
-    fn = run_scorer(model, embeddings(model, g, device), ds, tc)
     top, _ = topk_scores(fn, users, ds.n_items, tc.k, exclude=exclusion(ds, tc.exclude))
     mean, _ = ranking_metrics(top, truth, users=users, n_items=ds.n_items)
     return {k.split('@')[0]: float(v) for k, v in mean.items() if '@' in k}
+
+def validate(model, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, split:str='valid', device=torch.device('cpu'))->dict:
+    "Metrics at k of the model on a held-out split (the run's scoring function, `run_scorer`)."
+    return split_metrics(run_scorer(model, embeddings(model, g, device), ds, tc), ds, tc, split)
 
 # %% ../nbs/03_training.ipynb #b981180d
 def partial_dir(out:str|Path)->Path:
@@ -282,16 +352,23 @@ def _save_checkpoint(path:Path, **state):
     tmp = path.with_suffix('.tmp'); torch.save(state, tmp); tmp.replace(path)   # a kill mid-write keeps the last one
 
 def _plot_history(hist:pd.DataFrame, path:Path, k:int):
+    "plots/loss.png and, when the run was validated, plots/metrics.png: whole epochs on the x axis, legends outside the data."
     import matplotlib; matplotlib.use('Agg', force=False)
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
     path.mkdir(exist_ok=True)
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(hist.epoch, hist.loss, marker='o'); ax.set_xlabel('epoch'); ax.set_ylabel('training loss'); ax.grid(alpha=.3)
+    ax.plot(hist.epoch, hist.loss, marker='o', ms=3); ax.set_xlabel('epoch'); ax.set_ylabel('training loss (per positive)'); ax.grid(alpha=.3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout(); fig.savefig(path/'loss.png', dpi=100); plt.close(fig)
     cols = [c for c in ('precision', 'recall', 'ndcg', 'coverage') if f'valid_{c}' in hist]
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    for c in cols: ax.plot(hist.epoch, hist[f'valid_{c}'], marker='o', label=f'{c}@{k}')
-    ax.set_xlabel('epoch'); ax.set_ylabel('validation'); ax.legend(); ax.grid(alpha=.3)
+    if not cols: return
+    v = hist.dropna(subset=[f'valid_{cols[0]}'])
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for c in cols: ax.plot(v.epoch, v[f'valid_{c}'], marker='o', ms=3, label=f'{c}@{k}')
+    ax.set_xlabel('epoch'); ax.set_ylabel('validation metric (0-1)'); ax.grid(alpha=.3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc='upper left', bbox_to_anchor=(1.01, 1), fontsize='small')
     fig.tight_layout(); fig.savefig(path/'metrics.png', dpi=100); plt.close(fig)
 
 # %% ../nbs/03_training.ipynb #b58ea846
@@ -305,60 +382,150 @@ class Run:
     history:pd.DataFrame # per-epoch loss and validation metrics
     metrics:dict # best validation metrics, popularity's, epochs, time
     path:Optional[Path]=None # the run directory
+    served:Optional[torch.nn.Module]=None # the refitted model `recommend` serves (serve='refit'); None: the selected model
+
+# %% ../nbs/03_training.ipynb #b58ea847
+def train_epoch(model, # the model, in training mode
+                opt:torch.optim.Optimizer, # its optimiser
+                g:dgl.DGLGraph, # the training graph
+                eids:dict, # the epoch's edges (epoch_edges)
+                tc:TrainConfig, # batching and schedule
+                epoch:int, # 1-based epoch number
+                planned:int, # epochs the schedule spans
+                device:torch.device=torch.device('cpu'), # where batches go
+                cache:dict|None=None, # see `batches`
+                progress:bool=False, # a tqdm bar over the steps
+               )->tuple: # (mean loss, learning rate of the last step)
+    "One epoch of steps, each with the learning rate the schedule gives its position."
+    n, losses, lr = n_steps(eids, tc), [], tc.lr
+    for b, (graphs, pos, neg, inp) in enumerate(tqdm(batches(g, model, eids, tc, device, cache), total=n, desc=f'epoch {epoch}',
+                                                     leave=False, disable=not progress)):
+        lr = tc.lr * lr_factor((epoch - 1 + b / n) / planned, tc.warmup, tc.decay)
+        for group in opt.param_groups: group['lr'] = lr
+        ets = list(eids) if isinstance(pos, tuple) else [c for c in eids if pos.num_edges(c) > 0]
+        loss = batch_loss(model, g, graphs, pos, neg, ets, inp)
+        opt.zero_grad(); loss.backward(); opt.step()
+        losses.append(loss.item())
+    return float(np.mean(losses)), lr
+
+def _optimizer(model, tc:TrainConfig)->torch.optim.Optimizer:
+    return (torch.optim.Adam if tc.optimizer == 'adam' else torch.optim.SGD)(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
+
+# %% ../nbs/03_training.ipynb #b58ea848
+def _log_row(row:dict, k:int, best:bool)->str:
+    ms = '  '.join(f"{m}@{k} {row[f'valid_{m}']:.4f}" for m in ('precision', 'recall', 'ndcg', 'coverage') if f'valid_{m}' in row)
+    return f"epoch {row['epoch']:3d}  loss {row['loss']:.4f}  lr {row['lr']:.3g}  {ms}  {row['seconds']:.1f}s" + ('  *' if best else '')
 
 def train(cfg:Config, # hyperparameters
           g:dgl.DGLGraph, # training graph (from build_graph)
           ds:Dataset, # its dataset (validation truth)
-          workdir:Optional[Path]=None, # where to checkpoint every epoch (None: no checkpoints)
+          workdir:Optional[Path]=None, # where to checkpoint (None: no checkpoints)
           resume:bool=False, # continue from workdir/checkpoint.pt
           progress:bool=True, # show tqdm progress bars
           log=print, # where to report each epoch (None: silent)
           on_epoch=None, # called as on_epoch(epoch, row) after each validation (row: loss and valid_* metrics); may raise to stop (e.g. optuna.TrialPruned)
-         )->tuple: # (model with the best weights, history DataFrame, best validation metrics)
-    "Train a model on `g`, selecting the best epoch on the validation split."
+          until:Optional[int]=None, # stop after this epoch and keep its weights, without validating (a refit: the schedule still spans `epochs`)
+          init:Optional[dict]=None, # a state dict to start from instead of the random initialisation (a warm start)
+         )->tuple: # (model with the best weights, history DataFrame, best validation metrics and the schedule)
+    "Train a model on `g`, selecting the best epoch on the validation split, within `epochs` and the time budget."
     tc, dev = cfg.train, _device(cfg.train.device)
     log = log or (lambda *a, **k: None)
     seed_everything(tc.seed)
     model = build_model(g, cfg.model).to(dev)
-    opt = (torch.optim.Adam if tc.optimizer == 'adam' else torch.optim.SGD)(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
-    start, best, best_state, bad, history = 1, -1.0, None, 0, []
+    if init is not None: model.load_state_dict(init)
+    opt = _optimizer(model, tc)
+    st = dict(epoch=0, best=-math.inf, best_epoch=None, best_state=None, bad=0, history=[], planned=tc.epochs, seconds=0.0)
     ckpt = workdir/'checkpoint.pt' if workdir else None
     if resume:
         if not (ckpt and ckpt.exists()): raise FileNotFoundError(f"{workdir}: no checkpoint to resume from")
-        st = torch.load(ckpt, map_location=dev)
-        model.load_state_dict(st['model']); opt.load_state_dict(st['opt'])
-        start, best, best_state, bad, history = st['epoch'] + 1, st['best'], st['best_state'], st['bad'], st['history']
+        saved = torch.load(ckpt, map_location=dev)
+        model.load_state_dict(saved.pop('model')); opt.load_state_dict(saved.pop('opt')); st.update(saved)
+        if not tc.minutes: st['planned'] = tc.epochs   # without a budget the schedule spans `epochs`
         log(f"resuming from the checkpoint of epoch {st['epoch']}")
-    g = g.to(dev)
-    for epoch in tqdm(range(start, tc.epochs + 1), desc='epochs', disable=not progress, initial=start - 1, total=tc.epochs):
-        if bad >= tc.patience: break
+    g, cache = g.to(dev), {}
+    t_start, t_ckpt = time.time() - st['seconds'], -math.inf
+    bar = tqdm(total=st['planned'], initial=st['epoch'], desc='epochs', disable=not progress)
+    for epoch in range(st['epoch'] + 1, tc.epochs + 1):
+        if epoch > st['planned'] or st['bad'] >= tc.patience or (until and epoch > until): break
         t0 = time.time()
         seed_everything(_epoch_seed(tc.seed, epoch))
         eids = epoch_edges(g, tc, np.random.default_rng(_epoch_seed(tc.seed, epoch)))
-        model.train(); losses = []
-        n_batches = math.ceil(sum(len(e) for e in eids.values()) / tc.batch_size)
-        for graphs, pos_g, neg_g, input_nodes in tqdm(batches(g, model, eids, tc, dev), total=n_batches, desc=f'epoch {epoch}',
-                                                      leave=False, disable=not progress):
-            ets = [c for c in eids if pos_g.num_edges(c) > 0]
-            loss = batch_loss(model, g, graphs, pos_g, neg_g, ets, input_nodes)
-            opt.zero_grad(); loss.backward(); opt.step()
-            losses.append(loss.item())
-        m = validate(model, g, ds, tc, device=dev)
-        row = {'epoch': epoch, 'loss': float(np.mean(losses)), **{f'valid_{k}': v for k, v in m.items()},
-               'seconds': time.time() - t0}
-        history.append(row)
-        score = m.get(tc.metric, -row['loss'])
-        if score > best: best, best_state, bad = score, {k: v.detach().clone() for k, v in model.state_dict().items()}, 0
-        else: bad += 1
-        log(f"epoch {epoch:3d}  loss {row['loss']:.4f}  " + '  '.join(f"{k}@{tc.k} {v:.4f}" for k, v in m.items()
-            if k in ('precision', 'recall', 'ndcg', 'coverage')) + f"  {row['seconds']:.1f}s" + ('  *' if bad == 0 else ''))
-        if ckpt: _save_checkpoint(ckpt, epoch=epoch, model=model.state_dict(), opt=opt.state_dict(), best=best,
-                                  best_state=best_state, bad=bad, history=history)
-        if on_epoch: on_epoch(epoch, row)
-    if best_state is not None: model.load_state_dict(best_state)
-    hist = pd.DataFrame(history)
-    best_row = hist.loc[hist[f'valid_{tc.metric}'].idxmax()] if f'valid_{tc.metric}' in hist else hist.iloc[-1]
-    return model, hist, {'best_epoch': int(best_row.epoch), **{k[6:]: float(v) for k, v in best_row.items() if k.startswith('valid_')}}
+        model.train()
+        loss, lr = train_epoch(model, opt, g, eids, tc, epoch, st['planned'], dev, cache, progress)
+        t1 = time.time()
+        last = epoch == st['planned'] or epoch == tc.epochs
+        m = None if until else validate(model, g, ds, tc, device=dev) if epoch == 1 or last or epoch % tc.valid_every == 0 else None
+        row = {'epoch': epoch, 'loss': loss, 'lr': lr, **{f'valid_{k}': v for k, v in (m or {}).items()}, 'seconds': time.time() - t0}
+        st['history'].append(row)
+        if m is not None:
+            score = m.get(tc.metric, -loss)
+            if score > st['best']: st.update(best=score, best_epoch=epoch, best_state={k: v.detach().clone() for k, v in model.state_dict().items()}, bad=0)
+            else: st['bad'] += 1
+            log(_log_row(row, tc.k, st['bad'] == 0))
+        if epoch == 1 and tc.minutes:
+            st['planned'] = plan_epochs(tc, t1 - t0, time.time() - t1)
+            bar.total = st['planned']; bar.refresh()
+            log(f"time budget {tc.minutes:g} min: the schedule spans {st['planned']} epochs")
+        st['epoch'], st['seconds'] = epoch, time.time() - t_start
+        if tc.minutes and epoch < st['planned'] and st['seconds'] + row['seconds'] > 60 * tc.minutes:
+            log(f"stopping after epoch {epoch}: the next epoch would overrun the {tc.minutes:g}-minute budget"); st['planned'] = epoch
+        bar.update(1)
+        if ckpt and (epoch == 1 or time.time() - t_ckpt >= 60 * tc.checkpoint_minutes or epoch >= st['planned']):
+            _save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), **st); t_ckpt = time.time()
+        if on_epoch and m is not None: on_epoch(epoch, row)
+    bar.close()
+    if st['best_state'] is not None and not until: model.load_state_dict(st['best_state'])
+    hist = pd.DataFrame(st['history'])
+    keep = int(hist.epoch.iloc[-1]) if until or st['best_epoch'] is None else st['best_epoch']
+    best_row = hist[hist.epoch == keep].iloc[0]
+    return model, hist, {'best_epoch': int(best_row.epoch), 'epochs_planned': int(st['planned']),
+                         **{k[6:]: float(v) for k, v in best_row.items() if k.startswith('valid_') and pd.notna(v)}}
+
+# %% ../nbs/03_training.ipynb #ca22b626
+CALIBRATION = {'norm_power': (0.0, 0.25, 0.5, 0.75, 1.0), 'weight_filter': (0.0, 0.5, 1.0, 2.0, 4.0)} # candidates, tried in this order
+
+def calibrate(cfg:Config, # the run's config (its norm_power and weight_filter are the starting point)
+              model, # the trained model (its head's power is set to the choice)
+              g:dgl.DGLGraph, # the training graph
+              ds:Dataset, # the dataset (validation split)
+              device=torch.device('cpu'), # where to embed
+             )->tuple: # (Config with the chosen values, DataFrame of every candidate's validation metrics)
+    "Choose the dot head's `norm_power`, then `weight_filter`, on (a sample of) the validation split."
+    tc = cfg.train
+    truth = ds.matrix('valid', tc.truth); users = np.flatnonzero(np.diff(truth.indptr) > 0)
+    if not tc.calibrate or len(users) == 0: return cfg, pd.DataFrame()
+    if len(users) > tc.calibrate_users: users = np.sort(np.random.default_rng(tc.seed).choice(users, tc.calibrate_users, replace=False))
+    h, rows, cur = embeddings(model, g, device), [], cfg
+    for name, values in CALIBRATION.items():
+        if name == 'norm_power' and cfg.model.pred != 'dot': continue
+        for v in values:
+            c = cur.replace(**{name: v})
+            if name == 'norm_power': model.head.power = v
+            rows.append({'parameter': name, 'value': v, **split_metrics(run_scorer(model, h, ds, c.train), ds, c.train, 'valid', users)})
+        trial = pd.DataFrame([r for r in rows if r['parameter'] == name])
+        best = trial.value[trial[tc.metric].idxmax()]
+        cur = cur.replace(**{name: float(best)})
+        if name == 'norm_power': model.head.power = float(best)
+    return cur, pd.DataFrame(rows)
+
+# %% ../nbs/03_training.ipynb #ca22b61e
+def all_as_training(ds:Dataset)->Dataset:
+    "The dataset with every interaction in the training split: the data of the served model."
+    inter = ds.interactions.assign(split='train')
+    return dataclasses.replace(ds, interactions=inter, split_date=inter.timestamp.max())
+
+def refit(cfg:Config, # the run's config (after calibration)
+          ds:Dataset, # the run's dataset
+          epochs:int, # epochs to train: the selected epoch
+          planned:int, # epochs the selection's schedule spanned
+          progress:bool=False, # progress bars
+          log=print, # where to report
+         ): # the refitted model
+    "The served model: the recipe trained from scratch on every interaction, for the selected epochs, on the selection's schedule."
+    ds_all = all_as_training(ds)
+    c = cfg.replace(epochs=planned, minutes=None)
+    model, _, _ = train(c, build_graph(ds_all, cfg.data.duplicates), ds_all, progress=progress, log=None, until=epochs)
+    return model
 
 # %% ../nbs/03_training.ipynb #f951e607
 def _examples(model, h:dict, ds:Dataset, tc:TrainConfig, n_users:int, k:int=10)->pd.DataFrame:
@@ -381,6 +548,64 @@ def write_run(path:Path, cfg:Config, g, ds:Dataset, model, hist:pd.DataFrame, me
     _plot_history(hist, path/'plots', cfg.train.k)
     _examples(model, embeddings(model, g), ds, cfg.train, cfg.train.n_examples).to_csv(path/'examples.csv', index=False)
 
+def fit_run(cfg:Config, # hyperparameters
+            g:dgl.DGLGraph, # the training graph
+            ds:Dataset, # its dataset
+            out:Path, # the run directory to create
+            resume:bool=False, # continue from the partial directory's checkpoint
+            progress:bool=True, # progress bars
+            log=print, # where to print
+           )->Run:
+    "Train in the partial directory of `out` (holding params.yaml and graph/), calibrate, refit, write the run and rename it into place."
+    work = partial_dir(out); log = log or (lambda *a, **k: None)
+    init = torch.load(work/'init.pt') if (work/'init.pt').exists() else None   # a warm start (gnnrec update)
+    log(f"{ds}")
+    t0 = time.time()
+    model, hist, best = train(cfg, g, ds, work, resume, progress, log, init=init)
+    selected = {k: v for k, v in best.items() if k not in ('best_epoch', 'epochs_planned')}
+    cfg, cal = calibrate(cfg, model, g, ds)
+    tc = cfg.train
+    if len(cal):
+        cfg.save(work/'params.yaml')
+        log(f"calibrated on validation: norm_power {cfg.model.norm_power:g}, weight_filter {tc.weight_filter:g}")
+    pop = torch.as_tensor(popularity(ds))
+    pop_m = split_metrics(lambda u: pop.expand(len(u), -1), ds, tc)
+    served, t_refit = None, time.time()
+    if tc.serve == 'refit':
+        log(f"refitting on every interaction for the selected {best['best_epoch']} epochs (the served model)")
+        served = refit(cfg, ds, best['best_epoch'], best['epochs_planned'], progress)
+    metrics = {'k': tc.k, 'valid': validate(model, g, ds, tc) if len(cal) else selected, 'valid_popularity': pop_m,
+               'valid_selected_epoch': selected, 'calibration': cal.to_dict(orient='records'),
+               'best_epoch': best['best_epoch'], 'epochs_run': int(hist.epoch.max()), 'epochs_planned': best['epochs_planned'],
+               'seconds_total': time.time() - t0, 'seconds_per_epoch': float(hist.seconds.mean()),
+               'served': {'mode': tc.serve, **({'epochs': best['best_epoch'], 'seconds': time.time() - t_refit} if served is not None else {})}}
+    write_run(work, cfg, g, ds, model, hist, metrics)
+    if served is not None: torch.save(served.state_dict(), work/'served_model.pt')
+    for f in ('checkpoint.pt', 'init.pt'): (work/f).unlink(missing_ok=True)
+    if out.exists(): shutil.rmtree(out)
+    work.replace(out)
+    table = pd.DataFrame({'gnn': metrics['valid'], 'popularity': pop_m}).T
+    cols = [c for c in ('precision', 'recall', 'ndcg', 'hit', 'mrr', 'coverage') if c in table]
+    if cols: log(f"\nvalidation @{tc.k} (best epoch {best['best_epoch']}):\n{table[cols].round(4).to_string()}")
+    else: log(f"\nno validation interactions: kept epoch {best['best_epoch']} (lowest training loss)")
+    log(f"run written to {out}/")
+    return Run(cfg, g, ds, model, hist, metrics, out, served)
+
+def start_run(out:Path, # the run directory to create
+              cfg:Config, # its config
+              g:dgl.DGLGraph, # its training graph
+              ds:Dataset, # its dataset
+              overwrite:bool=False, # replace an existing run or partial run
+             )->Path: # the partial directory, holding params.yaml and graph/
+    "Create the partial directory of a new run with its config and graph."
+    work = partial_dir(out)
+    if out.exists() and not overwrite: raise FileExistsError(f"{out}: run directory exists (use --overwrite)")
+    if work.exists() and not overwrite: raise FileExistsError(f"{work}: a partial run exists (use --resume to continue it or --overwrite)")
+    if work.exists(): shutil.rmtree(work)
+    work.mkdir(parents=True)
+    cfg.save(work/'params.yaml'); save_graph(work/'graph', g, ds)
+    return work
+
 def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from the partial run)
               out:str|Path='runs/run', # the run directory to create
               interactions:str|Path|None=None, # interactions file (None with resume)
@@ -393,7 +618,7 @@ def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from t
               log=print, # where to print
              )->Run:
     "Train and write a complete run directory; `resume=True` continues a crashed run."
-    out = Path(out); work = partial_dir(out); log = log or (lambda *a, **k: None)
+    out = Path(out); work = partial_dir(out)
     if resume:
         if not (work/'params.yaml').exists(): raise FileNotFoundError(f"{work}: no partial run to resume (nothing was checkpointed for {out})")
         cfg = Config.load(work/'params.yaml')
@@ -405,30 +630,8 @@ def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from t
         cfg = cfg or Config()
         ds = load_dataset(interactions, cfg.data, user_features, item_features, tuple(display_cols))
         g = build_graph(ds, cfg.data.duplicates)
-        if work.exists(): shutil.rmtree(work)
-        work.mkdir(parents=True)
-        cfg.save(work/'params.yaml'); save_graph(work/'graph', g, ds)
-    log(f"{ds}")
-    t0 = time.time()
-    model, hist, best = train(cfg, g, ds, work, resume, progress, log)
-    tc = cfg.train
-    pop = torch.as_tensor(popularity(ds))
-    truth = ds.matrix('valid', tc.truth); users = np.flatnonzero(np.diff(truth.indptr) > 0)
-    pop_m = {}
-    if len(users):
-        top, _ = topk_scores(lambda u: pop.expand(len(u), -1), users, ds.n_items, tc.k, exclude=exclusion(ds, tc.exclude))
-        pop_m = {k.split('@')[0]: float(v) for k, v in ranking_metrics(top, truth, users=users, n_items=ds.n_items)[0].items() if '@' in k}
-    metrics = {'k': tc.k, 'valid': {k: v for k, v in best.items() if k != 'best_epoch'}, 'valid_popularity': pop_m,
-               'best_epoch': best['best_epoch'], 'epochs_run': int(hist.epoch.max()), 'seconds_total': time.time() - t0,
-               'seconds_per_epoch': float(hist.seconds.mean())}
-    write_run(work, cfg, g, ds, model, hist, metrics)
-    (work/'checkpoint.pt').unlink(missing_ok=True)
-    if out.exists(): shutil.rmtree(out)
-    work.replace(out)
-    table = pd.DataFrame({'gnn': metrics['valid'], 'popularity': pop_m}).T
-    cols = [c for c in ('precision', 'recall', 'ndcg', 'hit', 'mrr', 'coverage') if c in table]
-    log(f"\nvalidation @{tc.k} (best epoch {best['best_epoch']}):\n{table[cols].round(4).to_string()}\nrun written to {out}/")
-    return Run(cfg, g, ds, model, hist, metrics, out)
+        start_run(out, cfg, g, ds, overwrite)
+    return fit_run(cfg, g, ds, out, resume, progress, log)
 
 def load_run(path:str|Path, # a run directory written by `train_run`
              device:str='cpu', # where to put the model
@@ -441,12 +644,15 @@ def load_run(path:str|Path, # a run directory written by `train_run`
         hint = f" (a partial run exists at {partial_dir(path)}: resume it)" if partial_dir(path).exists() else ''
         raise DataError(f"{path}: not a complete run directory (missing {', '.join(missing)}){hint}")
     cfg = Config.load(path/'params.yaml')
+    if cfg.train.serve == 'refit' and not (path/'served_model.pt').exists():
+        raise DataError(f"{path}: not a complete run directory (missing served_model.pt, the refitted model params.yaml says it serves)")
     g, ds = load_graph(path/'graph')
-    model = build_model(g, cfg.model)
-    try: model.load_state_dict(torch.load(path/'model.pt', map_location=device))
-    except Exception as e:
-        raise DataError(f"{path}/model.pt: weights do not match params.yaml and the graph ({type(e).__name__}: {str(e).splitlines()[0][:200]})")
-    model.eval()
+    def weights(name):
+        m = build_model(g, cfg.model)
+        try: m.load_state_dict(torch.load(path/name, map_location=device))
+        except Exception as e:
+            raise DataError(f"{path}/{name}: weights do not match params.yaml and the graph ({type(e).__name__}: {str(e).splitlines()[0][:200]})")
+        return m.eval().to(device)
     hist = pd.read_csv(path/'history.csv') if (path/'history.csv').exists() else pd.DataFrame()
     metrics = json.loads((path/'metrics.json').read_text()) if (path/'metrics.json').exists() else {}
-    return Run(cfg, g, ds, model.to(device), hist, metrics, path)
+    return Run(cfg, g, ds, weights('model.pt'), hist, metrics, path, weights('served_model.pt') if cfg.train.serve == 'refit' else None)

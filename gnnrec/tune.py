@@ -64,13 +64,15 @@ SPACE = {
     'norm': Param((True, False)),
     'pred': Param(('cos', 'dot', 'mlp')),
     'delta': Param(low=0.15, high=0.35, log=True, when=lambda c: c['loss'] == 'max_margin'),
-    'temperature': Param(low=0.05, high=0.3, log=True, when=lambda c: c['loss'] == 'softmax'),
-    'neg_sample_size': Param(low=1, high=64, log=True),
-    'lr': Param(low=1e-4, high=1e-2, log=True),
+    'temperature': Param(low=0.05, high=0.5, log=True, when=lambda c: c['loss'] == 'softmax'),
+    'loss_score': Param(('cos', 'head')),
+    'weighting': Param(('user', 'edge'), when=lambda c: c['full_graph']),
+    'neg_sample_size': Param(low=1, high=4096, log=True),
+    'lr': Param(low=1e-3, high=0.3, log=True),
     'use_popularity': Param((False, True)),
     'weight_popularity': Param((0.01, 0.05, 0.1), when=lambda c: c['use_popularity']),
     'train_on_clicks': Param((False, True)),
-    'clicks_sample': Param((0.2, 0.3, 0.4), when=lambda c: c['train_on_clicks']),
+    'clicks_sample': Param((0.2, 0.3, 0.4, 1.0), when=lambda c: c['train_on_clicks']),
     'purchases_sample': Param((0.4, 0.5, 0.6, 1.0)),
     'weight_filter': Param((0.0, 0.5, 1.0, 2.0)),
 }
@@ -224,7 +226,8 @@ def papermill_trial(number:int, # trial number (names the files)
     scratch = Path(tempfile.mkdtemp(prefix=f'.{stem}.', dir=trials_dir))
     (scratch/'tmp').mkdir()
     params = dict(**files, item_links=flat['item_links'], user_links=flat['user_links'], epochs=flat['epochs'],
-                  params={k: v for k, v in flat.items() if k not in ('epochs', 'item_links', 'user_links')},
+                  params={**{k: v for k, v in flat.items() if k not in ('epochs', 'item_links', 'user_links')},
+                          'calibrate': False, 'serve': 'propagate'},   # a trial is judged at its selected epoch, and serves nothing
                   out=str(scratch/'run'), metrics_json=str(metrics_json), **extra)
     pm_log = logging.getLogger('papermill'); level = pm_log.level
     pm_log.setLevel(logging.ERROR)        # "Passed unknown parameter" / "Unable to parse line": papermill cannot type `x = None`

@@ -1,5 +1,6 @@
-"""`gnnrec recommend`: every user, lists and files of users, unknown users, new users with features, bought items,
-the CSV format, and corrupt run directories (one line on stderr, exit code 2, nothing written).
+"""`gnnrec recommend`: every user, lists and files of users, unknown users, new users with features, bought items (in
+any split), fresh history and new items folded in, the CSV format, and corrupt run directories (one line on stderr,
+exit code 2, nothing written).
 
 Each scenario runs `python -m gnnrec.cli` in a subprocess, as a user would. The many ways of damaging a run directory
 and of giving bad input are also checked in-process through `gnnrec.cli.main` (the same code path, minus the start-up
@@ -55,11 +56,11 @@ def user_ids(run):
     return pd.read_csv(run/'graph'/'ids'/'user.csv', dtype=str).raw_id.tolist()
 
 
-def bought_pairs(run):
-    "(customer_id, item_id) pairs bought in the run's training split."
+def bought_pairs(run, splits=('train', 'valid', 'test')):
+    "(customer_id, item_id) pairs bought in the run's data, in the given splits."
     inter = pd.read_parquet(run/'graph'/'interactions.parquet')
     items = pd.read_csv(run/'graph'/'ids'/'item.csv', dtype=str).raw_id.values
-    tr = inter[(inter.split == 'train') & (inter.purchase == 1)]
+    tr = inter[inter.split.isin(splits) & (inter.purchase == 1)]
     users = pd.Series(user_ids(run))
     return set(zip(users.values[tr.user.values], items[tr.item.values]))
 
@@ -93,13 +94,44 @@ def test_all_users_rows_and_columns(run, all_recs):
     assert [p.name for p in d.iterdir()] == ['recs.csv']                          # no temporary file left
 
 
-def test_keep_bought(run, all_recs, tmp_path):
-    bought = bought_pairs(run)
+def test_never_an_item_bought_in_any_split(run, all_recs, tmp_path):
+    ever = bought_pairs(run)
+    recent = bought_pairs(run, ('valid', 'test')) - bought_pairs(run, ('train',))
+    assert len(recent) > 50                                  # the users' most recent purchases are in validation and test
     recs = all_recs[1]
-    assert not set(zip(recs.customer_id, recs.item_id)) & bought                  # never an item bought in training
+    assert not set(zip(recs.customer_id, recs.item_id)) & ever                    # never an item bought, in any split
     _, kept = recommend(run, tmp_path, '--users', 'all', '--k', '30', '--keep-bought', name='kept.csv')
-    assert len(set(zip(kept.customer_id, kept.item_id)) & bought) > 0             # now they may come back
+    assert len(set(zip(kept.customer_id, kept.item_id)) & recent) > 0             # with --keep-bought they come back
     assert len(kept) == len(recs)
+
+
+def test_fresh_history_without_retraining(run, all_recs, tmp_path):
+    recs, items = all_recs[1], pd.read_csv(run/'graph'/'ids'/'item.csv', dtype=str).raw_id
+    u = user_ids(run)[0]
+    before = recs[recs.customer_id == u].item_id.tolist()
+    picked = [i for i in items if (u, i) not in bought_pairs(run)][:6]
+    hist = pd.DataFrame({'customer_id': [u, u, 'fresh', 'fresh', 'fresh', 'fresh'],
+                         'item_id': [before[0], before[1], picked[2], picked[3], picked[4], picked[4]],
+                         'timestamp': '2021-03-01', 'click': [0, 0, 1, 1, 1, 0], 'purchase': [1, 1, 0, 0, 0, 1]})
+    hist.to_csv(tmp_path/'fresh.csv', index=False)
+    r, after = recommend(run, tmp_path, '--users', u, 'fresh', '--history', tmp_path/'fresh.csv', '--k', '30', name='after.csv')
+    mine = after[after.customer_id == u].item_id.tolist()
+    assert before[0] not in mine and before[1] not in mine                        # just bought: excluded
+    assert mine[:28] != before[2:]                                                  # and the list moved, not just shifted
+    fresh = after[after.customer_id == 'fresh']
+    assert set(fresh.source) == {'history'} and picked[4] not in fresh.item_id.tolist()
+    _, ghost = recommend(run, tmp_path, '--users', 'ghost', '--k', '30', name='ghost.csv')
+    assert fresh.item_id.tolist() != ghost.item_id.tolist()                       # personalised, not the popularity fallback
+    assert '6 fresh interactions, 1 new users, 0 new items' in r.stdout
+
+
+def test_new_items_from_features(run, shop, tmp_path):
+    items = pd.read_csv(shop/'items.csv')
+    new = items.head(2).assign(item_id=['launched-1', 'launched-2'])
+    new.to_csv(tmp_path/'new_items.csv', index=False)
+    r, recs = recommend(run, tmp_path, '--users', 'all', '--new-items', tmp_path/'new_items.csv', '--k', '100')
+    assert {'launched-1', 'launched-2'} <= set(recs.item_id)                     # recommendable from their features
+    assert '0 fresh interactions, 0 new users, 2 new items' in r.stdout and 'not recommendable' not in r.stdout
 
 
 def test_unknown_users(run, tmp_path):
@@ -180,6 +212,10 @@ def test_new_users_without_feature_path(shop, tmp_path):
     r, recs = recommend(ids_run, tmp_path, '--new-users', tmp_path/'new.csv', '--k', '4')
     assert "no feature path for users (input='ids')" in r.stderr and 'n1, n2, n3' in r.stderr
     assert set(recs.source) == {'popularity_fallback'} and len(recs) == 12
+    pd.read_csv(shop/'items.csv').head(1).assign(item_id='launched').to_csv(tmp_path/'new_items.csv', index=False)
+    r, recs = recommend(ids_run, tmp_path, '--users', 'all', '--new-items', tmp_path/'new_items.csv', '--k', '100', name='ni.csv')
+    assert '1 new items (1 of them not recommendable)' in r.stdout and 'launched' not in set(recs.item_id)
+    assert "1 new item(s) cannot be recommended" in r.stderr
 
 
 def test_csv_on_stdout(run):

@@ -64,7 +64,8 @@ def test_best_params_are_accepted_by_gnnrec_train(shop, tmp_path):
                         '--params', str(out/'best_params.yaml'), '--epochs', '1', '--out', str(tmp_path/'run'), '--no-progress'],
                        capture_output=True, text=True, env=ENV)
     assert r.returncode == 0, r.stderr
-    assert Config.load(tmp_path/'run'/'params.yaml') == best.replace(epochs=1)
+    saved = Config.load(tmp_path/'run'/'params.yaml')   # the run's params, with what calibration chose
+    assert saved == best.replace(epochs=1, norm_power=saved.model.norm_power, weight_filter=saved.train.weight_filter)
 
 
 SCRIPT = textwrap.dedent("""
@@ -141,7 +142,7 @@ def test_pruned_trials_count_as_finished(shop, tmp_path):
 
 def test_median_pruner_prunes_a_hopeless_trial(shop, tmp_path):
     "After 5 complete trials, a trial below the median at epoch 2 (lr=1e-4) is pruned by the default MedianPruner."
-    space = {'lr': SPACE['lr']}
+    space = {'lr': Param(low=1e-4, high=0.3, log=True)}
     db = f"sqlite:///{tmp_path/'s.db'}"
     base = tiny(epochs=3, lr=0.01, patience=10)
     run_study(base, **shop, trials=5, out=tmp_path/'t', storage=db, fixed=FIX, space=space, log=None)
@@ -194,7 +195,7 @@ def test_user_errors(shop, tmp_path):
     with pytest.raises(ValueError, match='different objective'):   # same study name, different base config
         run_study(tiny(epochs=3), **shop, trials=1, out=tmp_path/'c', fixed=FIX, log=None)
     with pytest.raises(RuntimeError, match='3 trials in a row failed'):   # a broken configuration does not loop forever
-        run_study(tiny(), **shop, trials=5, out=tmp_path/'d', space={'batch_size': Param(low=0, high=0)}, log=None)
+        run_study(tiny(), **shop, trials=5, out=tmp_path/'d', space={'valid_every': Param(low=0, high=0)}, log=None)
     assert json.loads((tmp_path/'d'/'summary.json').read_text())['fail'] == 3
     with study_lock(tmp_path/'c'/'study.db.lock'):                  # another process holds the study
         with pytest.raises(DataError, match='another process'):
@@ -203,4 +204,5 @@ def test_user_errors(shop, tmp_path):
 
 def test_embedding_size_classes_cover_the_defaults():
     base = Config()
-    assert EMBED_CLASSES[base.model.out_dim] == base.model.hidden_dim
+    assert base.model.out_dim in EMBED_CLASSES and base.model.family == 'lightgcn'   # LightGCN has no hidden layer
+    assert EMBED_CLASSES[base.replace(family='sage', out_dim=64).model.out_dim] == base.model.hidden_dim

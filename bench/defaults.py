@@ -1,0 +1,120 @@
+"""How the defaults were chosen: candidate recipes compared on VALIDATION splits only, across three kinds of data.
+
+    make bench-defaults        # = OMP_NUM_THREADS=1 .venv/bin/python bench/defaults.py   (~1 h on 2 cores)
+    .venv/bin/python bench/defaults.py --only ml100k synth    # the two small datasets (~10 min)
+
+Datasets (validation split of each, never test):
+- ml100k: MovieLens-100k (../shared/data/ml-100k) in the gnnrec format, user and movie features, default split
+  (last 10 % of each user's history, visits kept whole), every rating excluded from the rankings (a movie is rated once);
+- synth: the built-in synthetic shop (2,000 users, 1,000 items), categories linked to items and users, features;
+- gowalla: the LightGCN split's train.txt with 20 % of each user's items (users with >= 5) held out for validation
+  (`gnnrec convert --lightgcn ... --valid-frac 0.2`), ids only (the data has no features).
+Every candidate trains through `gnnrec.train.train` (the one loop) with its own full config; EASE and iALS with
+their default hyper-parameters are measured on the same validation split under the same protocol for reference.
+Prints one table (validation recall@20 / NDCG@20 per candidate and dataset, seconds) and writes
+bench/results/defaults.json. Gowalla candidates that would take long get a time budget (`--gowalla-minutes`).
+"""
+from __future__ import annotations
+import argparse, json, os, sys, tempfile, time, warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+import pandas as pd
+
+from gnnrec.data import DataConfig, find_shared_data, load_dataset, load_movielens, load_lightgcn_split, write_synthetic
+from gnnrec.graph import build_graph
+from gnnrec.train import Config, Run, train, calibrate, validate
+from gnnrec.evaluate import evaluate_run
+
+warnings.filterwarnings('ignore', message='.*(CPU affinity|beta).*')
+
+GNNRECSYS = dict(family='sage', input='features', n_layers=2, hidden_dim=128, out_dim=64, norm=True, pred='cos', loss='max_margin',
+                 loss_score='head', neg_sample_size=10, full_graph=False, batch_size=1024, lr=0.005, train_on_clicks=False,
+                 epochs=20, patience=5)
+CANDIDATES = {   # name -> changes to Config(): 'default' is gnnrec's default recipe
+    'gnnrec 0.1 default (GNN-RecSys: SAGE, max-margin, minibatch)': GNNRECSYS,
+    'LightGCN, minibatches of 1024 edges, BPR': dict(loss='bpr', loss_score='head', neg_sample_size=1, batch_size=1024, lr=0.005,
+                                                     epochs=40, patience=5, train_on_clicks=False, calibrate=False),
+    'default': {},
+    'default, not calibrated': dict(calibrate=False),
+    'default, purchases only': dict(train_on_clicks=False),
+    'default, every click (clicks_sample 1)': dict(clicks_sample=1.0),
+    'default, temperature 0.1': dict(temperature=0.1),
+    'default, temperature 0.2': dict(temperature=0.2),
+    'default, 64 dims': dict(out_dim=64),
+    'default, 256 dims': dict(out_dim=256),
+    'default, lr 0.03': dict(lr=0.03),
+}
+
+
+def datasets(only, tmp:Path)->dict:
+    out = {}
+    if 'ml100k' in only and (src := find_shared_data('ml-100k')):
+        d = tmp/'ml'; d.mkdir()
+        for n, df in load_movielens(src).items(): df.to_csv(d/f'{n}.csv', index=False)
+        out['ml100k'] = (load_dataset(d/'interactions.csv', DataConfig(), d/'users.csv', d/'items.csv', ('title',)), dict(exclude='interacted'))
+    if 'synth' in only:
+        d = write_synthetic(tmp/'synth')
+        dc = DataConfig(item_links={'category': 'category'}, user_links={'declared_category': 'category'})
+        out['synth'] = (load_dataset(d/'interactions.csv', dc, d/'users.csv', d/'items.csv'), dict(item_links={'category': 'category'},
+                                                                                               user_links={'declared_category': 'category'}))
+    if 'gowalla' in only and (src := find_shared_data('gowalla')):
+        d = tmp/'gowalla'; d.mkdir()
+        load_lightgcn_split(src, valid_frac=0.2)['interactions'].to_csv(d/'interactions.csv', index=False)
+        out['gowalla'] = (load_dataset(d/'interactions.csv', DataConfig(split='column')), dict(split='column', valid_every=20))
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--only', nargs='+', default=['ml100k', 'synth', 'gowalla'])
+    p.add_argument('--candidates', nargs='+', help='names (prefixes) of the candidates to run; default all')
+    p.add_argument('--gowalla-minutes', type=float, default=5.0, help='time budget of each Gowalla candidate')
+    p.add_argument('--gowalla-candidates', nargs='+', default=['default', 'default, not calibrated', 'default, temperature 0.1',
+                   'default, temperature 0.2', 'default, 64 dims', 'default, 256 dims'], help='the candidates run on Gowalla (the slow one)')
+    p.add_argument('--out', type=Path, default=HERE/'results'/'defaults.json')
+    a = p.parse_args(argv)
+    t_start = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp())
+    data = datasets(a.only, tmp)
+    cands = {k: v for k, v in CANDIDATES.items() if not a.candidates or any(k.startswith(c) for c in a.candidates)}
+    rows = json.loads(a.out.read_text()) if a.out.exists() else []
+    print(f"load average {os.getloadavg()[0]:.2f}; datasets {', '.join(data)}; {len(cands)} candidates", flush=True)
+    for dname, (ds, dflags) in data.items():
+        g = build_graph(ds)
+        first = None
+        for cname, changes in cands.items():
+            if dname == 'gowalla' and cname not in a.gowalla_candidates: continue   # minibatch recipes: one epoch alone overruns the budget
+            extra = dict(minutes=a.gowalla_minutes) if dname == 'gowalla' else {}
+            cfg = Config.from_dict({**dflags, **changes, **extra})
+            t0 = time.perf_counter()
+            model, hist, best = train(cfg, g, ds, progress=False, log=None)
+            cfg, cal = calibrate(cfg, model, g, ds)   # as gnnrec train does (a no-op with calibrate=False)
+            m = validate(model, g, ds, cfg.train) if len(cal) else best
+            secs = time.perf_counter() - t0
+            row = dict(dataset=dname, candidate=cname, recall=m.get('recall'), ndcg=m.get('ndcg'), best_epoch=best['best_epoch'],
+                       epochs=int(hist.epoch.max()), norm_power=cfg.model.norm_power, weight_filter=cfg.train.weight_filter,
+                       seconds=round(secs, 1), load=round(os.getloadavg()[0], 2))
+            print(row, flush=True)
+            rows = [r for r in rows if (r['dataset'], r['candidate']) != (dname, cname)] + [row]
+            first = first or Run(cfg, g, ds, model, hist, {}, None)
+        if first is not None:
+            base = ('ease', 'als') if ds.n_items <= 20_000 else ('als', 'itemknn')
+            table, _ = evaluate_run(first, 'valid', baselines=base, write=False)
+            for b in base:
+                row = dict(dataset=dname, candidate=f'{b} (default hyper-parameters)', recall=float(table.loc[b, 'recall@20']),
+                           ndcg=float(table.loc[b, 'ndcg@20']), seconds=round(float(table.loc[b, 'seconds']), 1))
+                print(row, flush=True)
+                rows = [r for r in rows if (r['dataset'], r['candidate']) != (dname, row['candidate'])] + [row]
+        a.out.parent.mkdir(exist_ok=True); a.out.write_text(json.dumps(rows, indent=1))
+    df = pd.DataFrame(rows)
+    table = df.pivot_table(index='candidate', columns='dataset', values=['recall', 'ndcg'], sort=False)
+    with pd.option_context('display.width', 250, 'display.max_colwidth', 60):
+        print("\nvalidation recall@20 and NDCG@20 (validation splits only):")
+        print(table.round(4).to_string())
+    print(f"wall time {time.perf_counter() - t_start:.0f}s; written to {a.out}")
+
+
+if __name__ == '__main__':
+    main()
