@@ -14,9 +14,9 @@ from .model import ModelConfig
 from .train import Config, TrainConfig, SECTIONS
 
 # %% auto #0
-__all__ = ['add_config_args', 'config_from_args', 'load_from_args', 'cmd_synth', 'cmd_convert', 'cmd_stats',
+__all__ = ['add_config_args', 'config_from_args', 'load_from_args', 'cmd_synth', 'cmd_convert', 'estimate_training', 'cmd_stats',
            'config_from_all_args', 'cmd_train', 'cmd_evaluate', 'cmd_tune', 'cmd_update', 'cmd_recommend',
-           'make_parser', 'main']
+           'OneLineParser', 'make_parser', 'main']
 
 # %% ../nbs/07_cli.ipynb #4eb67769
 def _parse_opt(tp):
@@ -78,9 +78,9 @@ def load_from_args(a:argparse.Namespace, # parsed arguments of a data-reading co
 
 def cmd_synth(a):
     "`gnnrec synth`: write the built-in synthetic shop."
-    out = write_synthetic(a.out, a.overwrite, n_users=a.users, n_items=a.items, seed=a.seed)
+    out = write_synthetic(a.out, a.overwrite, a.later_days, n_users=a.users, n_items=a.items, seed=a.seed)
     print(f"wrote a synthetic shop of {a.users} users and {a.items} items to {out}/ "
-          f"(interactions.csv, users.csv, items.csv, categories.csv)")
+          f"(interactions.csv, users.csv, items.csv, categories.csv{', later.csv: the last %d days' % a.later_days if a.later_days else ''})")
 
 def cmd_convert(a):
     "`gnnrec convert`: MovieLens-100k, or a LightGCN-format benchmark such as Gowalla, in the gnnrec format."
@@ -91,13 +91,35 @@ def cmd_convert(a):
     what = 'MovieLens' if a.movielens else f"{a.lightgcn} (train.txt, test.txt{', a validation part of train.txt' if a.valid_frac else ''}; train with --split column)"
     print(f"wrote {what} in the gnnrec format to {a.out}/ ({', '.join(f'{n}.csv' for n in tables)})")
 
+def estimate_training(g, # the training graph
+                      ds, # its dataset
+                      cfg:Config|None=None, # the recipe (default: the defaults, with `ds`'s data settings)
+                     )->str: # one line for the user
+    "Train one epoch of the recipe, timed, with the process's peak memory: what a full `gnnrec train` will cost."
+    import resource, time
+    from gnnrec.train import train
+    cfg = cfg or Config()
+    t = time.perf_counter()
+    train(cfg.replace(epochs=1, calibrate=False), g, ds, progress=False, log=None)
+    secs, rss = time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    tc = cfg.train
+    return (f"estimate: one epoch of the default recipe took {secs:.1f} s with its validation, peak memory {rss:.1f} GB; "
+            f"`gnnrec train` runs up to {tc.epochs} epochs (<= {tc.epochs * secs / 60:.0f} min), stopping earlier at the "
+            f"plateau of validation recall, then refits on all data for the selected epochs (at most as long); "
+            f"--minutes N caps the selection")
+
 def cmd_stats(a):
     "`gnnrec stats`: validate the data, build the graph, print its statistics (and save it with --out)."
+    import time
     from gnnrec.graph import build_graph, format_stats, save_graph
     cfg = config_from_args(a, DataConfig)
+    t = time.perf_counter()
     ds = load_from_args(a, cfg)
+    t_load = time.perf_counter() - t; t = time.perf_counter()
     g = build_graph(ds, cfg.duplicates)
+    print(f"loaded and validated {len(ds.interactions)} interactions in {t_load:.1f} s; graph built in {time.perf_counter() - t:.1f} s")
     print(format_stats(g, ds))
+    if a.estimate: print(estimate_training(g, ds, Config(data=cfg)))
     if a.out:
         with atomic_dir(a.out, a.overwrite) as d: save_graph(d, g, ds)
         print(f"saved the graph and id maps to {a.out}/")
@@ -189,9 +211,14 @@ def _out_args(p, required=True):
     p.add_argument('--out', type=Path, required=required, help='directory to write (created atomically)')
     p.add_argument('--overwrite', action='store_true', help='replace an existing output directory')
 
+class OneLineParser(argparse.ArgumentParser):
+    "An argument parser whose errors are one line (`gnnrec CMD: error: ...`, exit code 2), without the usage block."
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
 def make_parser()->argparse.ArgumentParser:
     "The `gnnrec` argument parser with all its sub-commands."
-    p = argparse.ArgumentParser(prog='gnnrec', description='GNN recommender: synth, convert, stats, train, update, evaluate, recommend, tune')
+    p = OneLineParser(prog='gnnrec', description='GNN recommender: synth, convert, stats, train, update, evaluate, recommend, tune')
     p.add_argument('--debug', action='store_true', help='show tracebacks')
     sub = p.add_subparsers(dest='command', required=True)
     s = sub.add_parser('synth', help='write the built-in synthetic dataset')
@@ -199,6 +226,7 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--users', type=int, default=2000, help='number of users')
     s.add_argument('--items', type=int, default=1000, help='number of items')
     s.add_argument('--seed', type=int, default=0, help='random seed')
+    s.add_argument('--later-days', type=int, default=0, help="hold the log's last N days back in later.csv (fresh events for recommend --history and update)")
     s.set_defaults(func=cmd_synth)
     s = sub.add_parser('convert', help='convert a public dataset to the gnnrec format')
     s.add_argument('--movielens', type=Path, help='MovieLens-100k directory (u.data, u.user, u.item)')
@@ -209,6 +237,7 @@ def make_parser()->argparse.ArgumentParser:
     s = sub.add_parser('stats', help='validate data, build the graph and print its statistics')
     _data_args(s)
     _out_args(s, required=False)
+    s.add_argument('--estimate', action='store_true', help="also train one epoch of the default recipe: its time and memory, and what a full run will cost")
     s.set_defaults(func=cmd_stats)
     s = sub.add_parser('train', help='train a model and write a run directory')
     _data_args(s, required=False)
@@ -238,7 +267,7 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--study', default='gnnrec', help="the study's name in the storage")
     s.add_argument('--storage', help='Optuna storage URL (default: sqlite:///OUT/study.db)')
     s.add_argument('--out', type=Path, required=True, help='report directory: trials.csv, plots/, best_params.yaml')
-    s.add_argument('--papermill', action='store_true', help='run each trial as a papermill execution of nbs/03_training.ipynb')
+    s.add_argument('--papermill', action='store_true', help='run each trial as a papermill execution of nbs/runs/train.ipynb')
     s.add_argument('--prune', action=argparse.BooleanOptionalAction, default=True, help='median pruning on per-epoch validation')
     s.add_argument('--sampler-seed', '--sampler_seed', type=int, help="TPE seed (default: the train seed)")
     s.add_argument('--progress', action=argparse.BooleanOptionalAction, default=False, help='progress bars of the epochs')
@@ -276,6 +305,8 @@ def main(argv:list|None=None, # arguments (default: sys.argv[1:])
         )->int: # exit code
     "Run a `gnnrec` command; user errors print one line on stderr and return 2."
     a = make_parser().parse_args(argv)
+    import warnings
+    warnings.showwarning = lambda msg, *_, **__: print(f"gnnrec {a.command}: warning: {msg}", file=sys.stderr)
     try:
         a.func(a)
     except (DataError, FileExistsError, FileNotFoundError, ValueError, ImportError) as e:

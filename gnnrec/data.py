@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #62e5ba43
 from __future__ import annotations
-import difflib, json, os, shutil, tempfile
+import dataclasses, difflib, json, os, shutil, tempfile, types, typing, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -15,10 +15,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 # %% auto #0
-__all__ = ['DataError', 'DataConfig', 'read_table', 'check_interactions', 'load_interactions', 'Features', 'encode_features',
-           'load_features', 'IdMap', 'apply_policies', 'dedupe', 'split_interactions', 'Dataset', 'build_dataset',
-           'load_dataset', 'atomic_dir', 'synthesize', 'write_synthetic', 'load_movielens', 'load_lightgcn',
-           'load_lightgcn_split', 'find_shared_data']
+__all__ = ['DataError', 'typed_fields', 'DataConfig', 'read_table', 'check_interactions', 'load_interactions', 'Features',
+           'encode_features', 'load_features', 'IdMap', 'apply_policies', 'dedupe', 'split_interactions', 'Dataset',
+           'DataWarning', 'build_dataset', 'load_dataset', 'atomic_dir', 'synthesize', 'write_synthetic',
+           'load_movielens', 'load_lightgcn', 'load_lightgcn_split', 'find_shared_data']
 
 # %% ../nbs/00_data.ipynb #ecf93876
 class DataError(ValueError):
@@ -33,6 +33,50 @@ def _rows(mask:np.ndarray|pd.Series, # True where a row is bad
     shown = ', '.join(str(i + (0 if parquet else 2)) for i in idx[:n])
     more = f' (first {n} of {len(idx)})' if len(idx) > n else ''
     return f"{'rows' if parquet else 'lines'} {shown}{more}"
+
+# %% ../nbs/00_data.ipynb #e9ff57e1
+_TYPE_NAMES = {int: 'an integer', float: 'a number', bool: 'true or false', str: 'a string', tuple: 'a list', list: 'a list', dict: 'a mapping'}
+
+def _typed(tp, v, name:str):
+    "`v` converted to the type `tp` (a field annotation), or a ValueError naming the parameter."
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in args:
+        if v is None or (isinstance(v, str) and v.strip().lower() in ('none', 'null', '')): return None
+        inner = next(t for t in args if t is not type(None))
+        try: return _typed(inner, v, name)
+        except ValueError: raise ValueError(f"parameter '{name}' = {v!r}: expected {_TYPE_NAMES.get(typing.get_origin(inner) or inner, inner)} or none")
+    tp = typing.get_origin(tp) or tp
+    bad = ValueError(f"parameter '{name}' = {v!r}: expected {_TYPE_NAMES.get(tp, tp)}")
+    if tp is bool:
+        if isinstance(v, bool): return v
+        if isinstance(v, str) and v.strip().lower() in ('true', 'yes', '1', 'false', 'no', '0'): return v.strip().lower() in ('true', 'yes', '1')
+        if isinstance(v, (int, np.integer)) and v in (0, 1): return bool(v)
+        raise bad
+    if tp in (int, float):
+        if isinstance(v, (bool, np.bool_)): raise bad
+        if isinstance(v, str):
+            try: v = float(v.strip()) if tp is float or any(c in v for c in '.eE') else int(v.strip())
+            except ValueError: raise bad from None
+        if not isinstance(v, (int, float, np.integer, np.floating)) or v != v: raise bad
+        if tp is int:
+            if float(v) != int(v): raise bad
+            return int(v)
+        return float(v)
+    if tp is str:
+        if not isinstance(v, str): raise bad
+        return v
+    if tp in (tuple, list):
+        if not isinstance(v, (tuple, list)): raise bad
+        return tuple(v)
+    if tp is dict:
+        if not isinstance(v, (dict, tuple, list)): raise bad
+        return v
+    return v
+
+def typed_fields(obj):
+    "Check every field of a config dataclass against its annotation, converting text ('30', 'none', 'true') where it can."
+    hints = typing.get_type_hints(type(obj))
+    for f in dataclasses.fields(obj): setattr(obj, f.name, _typed(hints[f.name], getattr(obj, f.name), f.name))
 
 # %% ../nbs/00_data.ipynb #e9ff57e9
 @dataclass
@@ -62,6 +106,7 @@ class DataConfig:
     remove_seed:int=42 # seed of the random user sample that remove drops
 
     def __post_init__(self):
+        typed_fields(self)
         if isinstance(self.item_links, (list, tuple)): self.item_links = {c: c for c in self.item_links}
         if isinstance(self.user_links, (list, tuple)): self.user_links = {c: c for c in self.user_links}
         if set(self.item_links) & set(self.user_links):
@@ -76,13 +121,29 @@ def _check_choice(name, value, choices):
     if value not in choices: raise ValueError(f"{name} must be one of {' | '.join(choices)}, got {value!r}")
 
 # %% ../nbs/00_data.ipynb #4816aefd
-_CSV = ('.csv', '.csv.gz', '.csv.bz2', '.csv.zip', '.tsv', '.txt')
+_CSV = ('.csv', '.csv.gz', '.csv.bz2', '.csv.zip', '.tsv', '.tsv.gz', '.txt')
 _PARQUET = ('.parquet', '.pq')
+
+def _read_csv(path:Path, sep:str, id_cols:tuple)->pd.DataFrame:
+    "A CSV with pyarrow's multithreaded reader (ids as text: '007' stays '007'); pandas for zip archives."
+    if path.name.lower().endswith('.zip'): return pd.read_csv(path, sep=sep, dtype={c: str for c in id_cols})
+    import pyarrow as pa, pyarrow.csv as pcsv
+    t = pcsv.read_csv(path, parse_options=pcsv.ParseOptions(delimiter=sep),
+                      convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in id_cols}, strings_can_be_null=True))
+    _unique_columns(t.column_names, path)
+    return t.to_pandas()
+
+def _unique_columns(names:list, path:Path):
+    "Refuse a table whose header repeats a column name (naming the names and their positions)."
+    seen = pd.Series(names)
+    dup = seen[seen.duplicated(keep=False)]
+    if len(dup): raise DataError(f"{path}: column name(s) {', '.join(repr(n) for n in dup.unique())} appear more than once "
+                                 f"(columns {', '.join(str(i + 1) for i in dup.index)}): rename or drop the copies")
 
 def read_table(path:str|Path, # a CSV (.csv, .tsv, optionally compressed) or Parquet file
                id_cols:tuple=(), # columns read as strings (ids)
               )->pd.DataFrame:
-    "Read a CSV or Parquet table, raising `DataError` for missing, empty, unparsable or unsupported files."
+    "Read a CSV or Parquet table, raising `DataError` for missing, empty, unparsable or unsupported files and repeated column names."
     path = Path(path)
     name = path.name.lower()
     if not path.exists(): raise DataError(f"{path}: file not found")
@@ -90,18 +151,20 @@ def read_table(path:str|Path, # a CSV (.csv, .tsv, optionally compressed) or Par
     if path.stat().st_size == 0: raise DataError(f"{path}: file is empty")
     try:
         if name.endswith(_PARQUET):
+            import pyarrow.parquet as pq
+            _unique_columns(pq.read_schema(path).names, path)
             df = pd.read_parquet(path)
             for c in id_cols:
                 if c in df.columns: df[c] = df[c].map(lambda x: None if pd.isna(x) else str(x))
         elif name.endswith(_CSV):
-            sep = '\t' if name.endswith('.tsv') else ','
-            df = pd.read_csv(path, sep=sep, dtype={c: str for c in id_cols})
+            df = _read_csv(path, '\t' if name.endswith(('.tsv', '.tsv.gz')) else ',', id_cols)
         else:
             raise DataError(f"{path}: not a CSV or Parquet file (expected one of {', '.join(_CSV + _PARQUET)})")
     except DataError: raise
     except pd.errors.EmptyDataError: raise DataError(f"{path}: file is empty")
     except Exception as e:
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        if 'Empty CSV file' in msg: raise DataError(f"{path}: file is empty")
         raise DataError(f"{path}: cannot be read as {'Parquet' if name.endswith(_PARQUET) else 'CSV'}: {msg}")
     if len(df) == 0: raise DataError(f"{path}: file has a header but no rows")
     df.attrs['path'], df.attrs['parquet'] = str(path), name.endswith(_PARQUET)
@@ -165,6 +228,7 @@ class Features:
     X:np.ndarray # float32 (n, d) encoded features
     columns:list # names of X's columns
     raw:pd.DataFrame # the raw table indexed by raw id (for display and links)
+    source:str='features' # where the table came from (its path), for messages
 
 def encode_features(df:pd.DataFrame, # a feature table as read by `read_table`
                     id_col:str, # its id column
@@ -199,7 +263,7 @@ def encode_features(df:pd.DataFrame, # a feature table as read by `read_table`
             blocks.append(d.values); names += list(d.columns)
     X = np.concatenate(blocks, axis=1) if blocks else np.zeros((len(df), 0), 'float32')
     raw = df.drop(columns=id_col).set_index(pd.Index(ids.astype(str).values, name=id_col))
-    return Features(ids=ids.astype(str).values, X=X.astype('float32'), columns=names, raw=raw)
+    return Features(ids=ids.astype(str).values, X=X.astype('float32'), columns=names, raw=raw, source=src)
 
 def load_features(path:str|Path, # CSV or Parquet feature table
                   id_col:str, # its id column
@@ -369,6 +433,22 @@ def _link_values(table:pd.DataFrame, col:str, ids:IdMap, src:str)->pd.Series:
         raise DataError(f"{src}: column '{col}' (link) is missing; columns are {', '.join(map(str, table.columns))}")
     return table[col].reindex(ids.raw)
 
+class DataWarning(UserWarning):
+    "Something about the input that is allowed but probably not meant (a feature table that barely matches the log ...)."
+
+def _check_overlap(f:Optional[Features], inter_ids:pd.Series, nt:str, col:str):
+    "Refuse a feature table none of whose ids occurs in the interactions; warn when fewer than half do."
+    if f is None: return
+    hit = pd.Index(f.ids).isin(pd.unique(inter_ids))
+    n, k = len(f.ids), int(hit.sum())
+    if k == 0:
+        raise DataError(f"{f.source}: none of its {n} ids (column '{col}') occurs in the interactions (it has {', '.join(f.ids[:3])}; "
+                        f"the interactions have {', '.join(map(str, pd.unique(inter_ids)[:3]))}): is it the {nt} table of this log, "
+                        f"with the right id column (--{nt}_col)?")
+    if k < 0.5 * n:
+        warnings.warn(f"{f.source}: only {k} of its {n} ids occur in the interactions; the other {n - k} become {nt}s without "
+                      f"interactions", DataWarning)
+
 def build_dataset(inter:pd.DataFrame, # canonical interactions (see `check_interactions`)
                   cfg:DataConfig=None, # policies and split
                   users:Optional[Features]=None, # encoded user features
@@ -382,7 +462,8 @@ def build_dataset(inter:pd.DataFrame, # canonical interactions (see `check_inter
         raw = items.raw[~items.raw[cfg.item_id_type].astype(str).duplicated()]
         keep = pd.Index(items.ids).get_indexer(raw.index)
         items = Features(ids=raw[cfg.item_id_type].astype(str).values, X=items.X[keep], columns=items.columns,
-                         raw=raw.set_index(raw[cfg.item_id_type].astype(str).values))
+                         raw=raw.set_index(raw[cfg.item_id_type].astype(str).values), source=items.source)
+    for nt, col, f in (('user', cfg.user_col, users), ('item', cfg.item_col, items)): _check_overlap(f, df[nt], nt, col)
     df = split_interactions(df, cfg)
     uid = IdMap(pd.Index(df.user.unique()).append(pd.Index(users.ids if users is not None else [])).unique().sort_values())
     iid = IdMap(pd.Index(df.item.unique()).append(pd.Index(items.ids if items is not None else [])).unique().sort_values())
@@ -540,11 +621,16 @@ def synthesize(n_users:int=2000, # number of users
 
 def write_synthetic(out:str|Path, # directory to create (atomically)
                     overwrite:bool=False, # replace an existing directory
+                    later_days:int=0, # hold the log's last `later_days` days back in later.csv: events newer than a run trained on the rest
                     **kwargs, # passed to `synthesize`
                    )->Path:
-    "Write a synthetic dataset as CSV files: interactions.csv, users.csv, items.csv, categories.csv."
+    "Write a synthetic dataset as CSV files: interactions.csv, users.csv, items.csv, categories.csv (and later.csv)."
     import pyarrow as pa, pyarrow.csv as pcsv
     tables = synthesize(**kwargs)
+    if later_days > 0:
+        inter = tables['interactions']
+        late = inter.timestamp > inter.timestamp.max() - pd.Timedelta(days=later_days)
+        tables['interactions'], tables['later'] = inter[~late], inter[late]
     with atomic_dir(out, overwrite) as d:
         for name, df in tables.items():   # pyarrow's writer: fast; no value of ours needs quotes; timestamps to the second
             t = pa.Table.from_pandas(df, preserve_index=False)

@@ -4,6 +4,7 @@
 
 # %% ../nbs/04_evaluation.ipynb #61aba4a8
 from __future__ import annotations
+import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
 
 import json
 import os
@@ -255,7 +256,7 @@ def plot_comparison(table:pd.DataFrame, # evaluate_all's table (one row per mode
     from matplotlib.figure import Figure
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     metrics = metrics or [c for c in table.columns if '@' in c]
-    fig = Figure(figsize=(max(6, 1.3 * len(metrics)), 4), layout='constrained')
+    fig = Figure(figsize=(max(7, 1.3 * len(metrics) + 1.5), 4), layout='constrained')
     FigureCanvasAgg(fig)   # Agg: renders without a display
     ax = fig.add_subplot()
     width = 0.8 / max(len(table), 1)
@@ -263,7 +264,8 @@ def plot_comparison(table:pd.DataFrame, # evaluate_all's table (one row per mode
     for i, (name, row) in enumerate(table.iterrows()):
         ax.bar(x + (i - (len(table) - 1) / 2) * width, row[metrics].astype(float).values, width, label=str(name))
     ax.set_xticks(x, metrics)
-    ax.set_ylabel('score'); ax.legend(fontsize='small', ncols=min(len(table), 4))
+    ax.set_ylabel('metric at k (0-1)'); ax.legend(fontsize='small', loc='upper left', bbox_to_anchor=(1.01, 1), title='model')
+    ax.grid(axis='y', alpha=.3)
     if title: ax.set_title(title)
     if path is not None: fig.savefig(path, dpi=120)
     return fig

@@ -4,6 +4,7 @@
 
 # %% ../nbs/01_graph.ipynb #26459157
 from __future__ import annotations
+import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
 import json
 from pathlib import Path
 

@@ -4,6 +4,7 @@
 
 # %% ../nbs/02a_metrics.ipynb #b2c7d1b2
 from __future__ import annotations
+import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
 from typing import Callable
 
 import numpy as np

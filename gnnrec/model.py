@@ -4,6 +4,7 @@
 
 # %% ../nbs/02_model.ipynb #766301d1
 from __future__ import annotations
+import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
 import math, time, warnings, weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, asdict
@@ -14,6 +15,8 @@ import torch.nn.functional as F
 import dgl
 import dgl.function as fn
 from dgl.nn import HeteroGraphConv, SAGEConv
+
+from .data import typed_fields
 
 # %% auto #0
 __all__ = ['AGGREGATORS', 'UI_TYPES', 'HEADS', 'ModelConfig', 'InputLayer', 'MeanNNConv', 'make_conv', 'SageEncoder', 'ui_etypes',
@@ -37,7 +40,7 @@ class ModelConfig:
     input:str='both' # node input: 'features' (Linear of ndata 'features'), 'ids' (nn.Embedding) or 'both' (summed); types without features always use ids
     hidden_dim:int=128 # sage: width of the input layer and of the hidden layers (lightgcn ignores it)
     out_dim:int=128 # width of the final embeddings (lightgcn: width of all its embeddings, layer 0 included)
-    n_layers:int=3 # message-passing layers = number of blocks a neighbour sampler must produce (lightgcn allows 0: plain MF)
+    n_layers:int=2 # message-passing layers = number of blocks a neighbour sampler must produce (lightgcn allows 0: plain MF)
     aggregator:str='mean' # sage neighbour aggregator: 'mean', 'mean_nn' (Linear+ReLU then mean), 'pool_nn' (Linear+ReLU then max), 'lstm' or 'gcn'
     edge_weighted:bool=False # multiply messages along edges that carry edata 'count' by that count (duplicates='count_occurrence')
     agg_hetero:str='sum' # sage: how a node combines the results of its incoming relations: 'sum', 'mean' or 'max'
@@ -54,7 +57,7 @@ class ModelConfig:
     ccl_neg_weight:float=1.0 # 'ccl': weight of the mean negative term against the positive term
     neg_sample_size:int=1024 # negatives: with 'softmax'/'ccl' on the full graph, items drawn once per step and shared by all its positives (all items when the catalogue is smaller); otherwise drawn per positive edge
     correction:bool=True # 'softmax' with shared negatives: add log(n_items / neg_sample_size) to the negatives' log-sum-exp, so that it estimates the softmax over every item
-    weighting:str='user' # full graph: 'user' (every user counts the same: mean over a user's edges, then over users) or 'edge' (every edge counts the same)
+    weighting:str='edge' # full graph: 'user' (every user counts the same: mean over a user's edges, then over users) or 'edge' (every edge counts the same)
     neg_sampler:str='uniform' # 'uniform' over all items or 'popularity' (item in-degree ** neg_alpha)
     neg_alpha:float=0.75 # exponent of the popularity sampler (0.75 as in word2vec; 0 = uniform over items with edges)
     remove_false_negatives:bool=False # resample negatives that are real edges of the graph
@@ -63,6 +66,7 @@ class ModelConfig:
     lightgcn_backend:str='dgl' # lightgcn full-graph propagation: 'dgl' (DGL's fused kernels) or 'torch' (torch.sparse CSR products)
 
     def __post_init__(self):
+        typed_fields(self)
         for k, opts in _CHOICES.items():
             if getattr(self, k) not in opts: raise ValueError(f"ModelConfig.{k}={getattr(self, k)!r}, expected one of {' | '.join(opts)}")
         if self.n_layers < (0 if self.family == 'lightgcn' else 1): raise ValueError(f"ModelConfig.n_layers={self.n_layers} is too small for family={self.family!r}")
@@ -116,6 +120,23 @@ class InputLayer(nn.Module):
         if len(ids) == 0 or int(ids.max()) < e.num_embeddings: return e(ids)
         known = ids < e.num_embeddings
         return e(torch.where(known, ids, 0)) * known[:, None]
+
+    @torch.no_grad()
+    def forget_untrained(self,
+                         g:dgl.DGLGraph, # the training graph
+                         etypes:list|None=None, # the relations the encoder propagates over (default: all of g's)
+                         ntypes:tuple=('user',), # types no loss reaches without an edge (items are everyone's negatives)
+                        )->dict: # ntype -> number of rows zeroed
+        "Zero the id embeddings of nodes without an edge the encoder uses: no loss ever reached them, so they hold only their random start."
+        out, etypes = {}, etypes or g.canonical_etypes
+        for nt, e in self.emb.items():
+            if nt not in ntypes: continue
+            deg = sum(g.in_degrees(etype=c) for c in etypes if c[2] == nt) if nt in g.ntypes else None
+            if deg is None or isinstance(deg, int): continue
+            dead = torch.as_tensor(deg == 0)[:e.num_embeddings]
+            e.weight[:len(dead)][dead] = 0.0
+            out[nt] = int(dead.sum())
+        return out
 
     def from_features(self,
                       ntype:str, # node type of the new nodes
@@ -624,6 +645,10 @@ class GNNRec(nn.Module):
         elif not isinstance(input_nodes, Mapping): input_nodes = {g0.srctypes[0]: input_nodes}
         h = self.input_layer({nt: ids for nt, ids in input_nodes.items() if nt in nts}, _src_feats(g0, nts))
         return self.encoder(graphs, h)
+
+    def forget_untrained(self, g:dgl.DGLGraph)->dict:
+        "Zero the id embeddings of users without an edge the encoder propagates over (see `InputLayer.forget_untrained`)."
+        return self.input_layer.forget_untrained(g, self.encoder.etypes if isinstance(self.encoder, LightGCNEncoder) else None)
 
     def embed_new(self,
                   ntype:str, # type of the new nodes, e.g. 'user'

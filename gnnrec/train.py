@@ -4,6 +4,7 @@
 
 # %% ../nbs/03_training.ipynb #40177419
 from __future__ import annotations
+import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
 import dataclasses, json, math, random, shutil, time, typing, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -17,7 +18,7 @@ import torch
 import yaml
 from tqdm.auto import tqdm
 
-from .data import DataConfig, DataError, Dataset, load_dataset, write_synthetic
+from .data import DataConfig, DataError, Dataset, load_dataset, write_synthetic, typed_fields
 from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACTIONS
 from .model import (ModelConfig, build_model, make_negative_sampler, full_graph_pairs, PairScores, full_graph_loss,
                           edge_weights, recency_weights)
@@ -66,6 +67,7 @@ class TrainConfig:
     n_examples:int=5 # users shown in examples.csv
 
     def __post_init__(self):
+        typed_fields(self)
         for k, opts in dict(optimizer=('adam', 'sgd'), metric=('precision', 'recall', 'ndcg', 'hit', 'mrr'), decay=('cos', 'linear', 'none'),
                             serve=('refit', 'propagate', 'selected'),
                             truth=('purchase', 'all'), exclude=('bought', 'interacted', 'none'), device=('cpu', 'cuda', 'auto')).items():
@@ -156,7 +158,9 @@ def epoch_edges(g:dgl.DGLGraph, # the training graph
         n = g.num_edges(cet)
         e = np.sort(rng.choice(n, size=max(1, int(round(frac * n))), replace=False)) if frac < 1 else np.arange(n)
         out[cet] = torch.as_tensor(e, dtype=torch.int64)
-    if not out: raise DataError("the training graph has no purchase edge to train on")
+    if not out:
+        raise DataError("the training split has no purchase to train on" + ("" if tc.train_on_clicks else " (and train_on_clicks is off)") +
+                        ": name the column that marks purchases with --purchase_col, or learn from clicks too with --train_on_clicks")
     return out
 
 # %% ../nbs/03_training.ipynb #a0c1e2f3
@@ -229,8 +233,15 @@ def batches(g:dgl.DGLGraph, # the training graph
     sampler = dgl.dataloading.as_edge_prediction_sampler(base, exclude='reverse_types', reverse_etypes=reverse_etypes(g),
                                                          negative_sampler=neg_sampler)
     loader = dgl.dataloading.DataLoader(g, eids, sampler, batch_size=tc.batch_size, shuffle=True, drop_last=False, device=device)
-    for input_nodes, pos, neg, blocks in loader:
-        yield blocks, pos, neg, input_nodes
+    # Sampled blocks train on one thread, torch's and DGL's: with two, the same seed gave different losses from run to run
+    # (torch's parallel kernels on these small batches; DGL's parallel sampling), and one thread was also the faster on
+    # 2 cores (8.6 s against 9.7 s an epoch of GNN-RecSys's recipe). The full-graph path keeps every thread.
+    n, nt = dgl.utils.get_num_threads(), torch.get_num_threads()
+    dgl.utils.set_num_threads(1); torch.set_num_threads(1)
+    try:
+        for input_nodes, pos, neg, blocks in loader:
+            yield blocks, pos, neg, input_nodes
+    finally: dgl.utils.set_num_threads(n); torch.set_num_threads(nt)
 
 # %% ../nbs/03_training.ipynb #a0c1e2fa
 def lr_factor(progress:float, # fraction of the schedule done, in [0, 1]
@@ -475,6 +486,7 @@ def train(cfg:Config, # hyperparameters
         if on_epoch and m is not None: on_epoch(epoch, row)
     bar.close()
     if st['best_state'] is not None and not until: model.load_state_dict(st['best_state'])
+    model.forget_untrained(g)   # users without an edge: their id embeddings are only their random start
     hist = pd.DataFrame(st['history'])
     keep = int(hist.epoch.iloc[-1]) if until or st['best_epoch'] is None else st['best_epoch']
     best_row = hist[hist.epoch == keep].iloc[0]
@@ -520,11 +532,12 @@ def refit(cfg:Config, # the run's config (after calibration)
           planned:int, # epochs the selection's schedule spanned
           progress:bool=False, # progress bars
           log=print, # where to report
+          init:Optional[dict]=None, # the state the selection started from (a warm start), None: a fresh model
          ): # the refitted model
-    "The served model: the recipe trained from scratch on every interaction, for the selected epochs, on the selection's schedule."
+    "The served model: the recipe trained again on every interaction, from the same start, for the selected epochs, on the selection's schedule."
     ds_all = all_as_training(ds)
     c = cfg.replace(epochs=planned, minutes=None)
-    model, _, _ = train(c, build_graph(ds_all, cfg.data.duplicates), ds_all, progress=progress, log=None, until=epochs)
+    model, _, _ = train(c, build_graph(ds_all, cfg.data.duplicates), ds_all, progress=progress, log=None, until=epochs, init=init)
     return model
 
 # %% ../nbs/03_training.ipynb #f951e607
@@ -573,7 +586,7 @@ def fit_run(cfg:Config, # hyperparameters
     served, t_refit = None, time.time()
     if tc.serve == 'refit':
         log(f"refitting on every interaction for the selected {best['best_epoch']} epochs (the served model)")
-        served = refit(cfg, ds, best['best_epoch'], best['epochs_planned'], progress)
+        served = refit(cfg, ds, best['best_epoch'], best['epochs_planned'], progress, init=init)
     metrics = {'k': tc.k, 'valid': validate(model, g, ds, tc) if len(cal) else selected, 'valid_popularity': pop_m,
                'valid_selected_epoch': selected, 'calibration': cal.to_dict(orient='records'),
                'best_epoch': best['best_epoch'], 'epochs_run': int(hist.epoch.max()), 'epochs_planned': best['epochs_planned'],
@@ -629,6 +642,9 @@ def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from t
         if interactions is None: raise ValueError("interactions file is required")
         cfg = cfg or Config()
         ds = load_dataset(interactions, cfg.data, user_features, item_features, tuple(display_cols))
+        if cfg.train.truth == 'purchase' and not ds.interactions.purchase.any():
+            raise DataError(f"{interactions}: no interaction is a purchase (column '{cfg.data.purchase_col}' is 0 everywhere): name the "
+                            f"purchase column with --purchase_col, or learn and validate on every interaction with --truth all")
         g = build_graph(ds, cfg.data.duplicates)
         start_run(out, cfg, g, ds, overwrite)
     return fit_run(cfg, g, ds, out, resume, progress, log)

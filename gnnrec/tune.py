@@ -4,6 +4,7 @@
 
 # %% ../nbs/06_tuning.ipynb #15779e3c
 from __future__ import annotations
+import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
 import contextlib, dataclasses, json, logging, os, shutil, tempfile, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,6 @@ import pandas as pd
 import optuna
 from optuna.trial import TrialState
 
-import gnnrec
 from .data import DataConfig, DataError, load_dataset, write_synthetic
 from .graph import build_graph
 from .train import Config, SECTIONS, train
@@ -155,9 +155,9 @@ def inprocess_trial(trial:optuna.Trial, # the running trial
 # %% ../nbs/06_tuning.ipynb #9886d6dc
 def training_notebook(root:str|Path|None=None, # repository root (default: the parent of the gnnrec package)
                      )->Path:
-    "Path of nbs/03_training.ipynb, or a clear `FileNotFoundError`."
+    "Path of nbs/runs/train.ipynb (the recorded training run), or a clear `FileNotFoundError`."
     root = Path(root) if root is not None else Path(gnnrec.__file__).resolve().parent.parent
-    nb = root/'nbs'/'03_training.ipynb'
+    nb = root/'nbs'/'runs'/'train.ipynb'
     if not nb.exists():
         raise FileNotFoundError(f"{nb}: the training notebook papermill trials run was not found (gnnrec is installed "
                                 "without its repository; install it from a clone with `pip install -e .`, or tune without --papermill)")
@@ -372,7 +372,7 @@ def run_study(cfg_base:Config|None=None, # base config: fixed values, and the st
               study_name:str='gnnrec', # the study's name in the storage
               storage:str|None=None, # Optuna storage URL (None: sqlite:///OUT/study.db)
               out:str|Path='tune', # output directory: report, and trials/ with papermill
-              papermill:bool=False, # run each trial as a papermill execution of nbs/03_training.ipynb
+              papermill:bool=False, # run each trial as a papermill execution of nbs/runs/train.ipynb
               progress:bool=False, # tqdm bars of the epochs (in-process trials)
               fixed=(), # Config fields not searched (their cfg_base values are used), e.g. the flags given
               space:dict|None=None, # name -> Param (default SPACE)

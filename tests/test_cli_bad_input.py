@@ -123,3 +123,84 @@ def test_missing_file(tmp_path):
 def test_bad_policy_value(tmp_path):
     r = run_stats(tmp_path, extra=['--duplicates', 'keep_first'])
     check_error(r, tmp_path, 'duplicates must be one of')
+
+
+# ---- round two: every message names the field; nothing is silently guessed
+
+def run_cli(tmp_path, *args):
+    return subprocess.run(GNNREC + [str(a) for a in args], capture_output=True, text=True, timeout=300)
+
+
+def test_params_file_value_of_the_wrong_type(tmp_path):
+    (tmp_path/'interactions.csv').write_text(GOOD)
+    for text, frag in (('epochs: many\n', "parameter 'epochs' = 'many': expected an integer"),
+                       ('train: {lr: fast}\n', "parameter 'lr' = 'fast': expected a number"),
+                       ('model: {norm: perhaps}\n', "parameter 'norm' = 'perhaps': expected true or false"),
+                       ('data: {days_of_purchases: soon}\n', "parameter 'days_of_purchases' = 'soon': expected an integer or none")):
+        (tmp_path/'p.yaml').write_text(text)
+        r = run_cli(tmp_path, 'train', '--interactions', tmp_path/'interactions.csv', '--params', tmp_path/'p.yaml', '--out', tmp_path/'out')
+        check_error(r, tmp_path, 'p.yaml', frag)
+
+
+def test_flag_value_of_the_wrong_type_is_one_line(tmp_path):
+    r = run_cli(tmp_path, 'train', '--interactions', tmp_path/'x.csv', '--epochs', 'many', '--out', tmp_path/'out')
+    check_error(r, tmp_path, 'gnnrec train: error: argument --epochs', "invalid int value: 'many'")
+
+
+def test_papermill_and_python_values_are_typed_too():
+    from gnnrec.train import Config
+    with pytest.raises(ValueError, match="parameter 'epochs' = 'many': expected an integer"): Config.from_dict({'epochs': 'many'})
+    assert Config.from_dict({'epochs': '30', 'minutes': 'none', 'calibrate': 'false'}).train.epochs == 30   # text from papermill -p
+
+
+def test_duplicate_column_names(tmp_path):
+    r = run_stats(tmp_path, GOOD.replace('timestamp,click,purchase', 'timestamp,click,click').replace(',0\n', ',1\n'))
+    check_error(r, tmp_path, 'interactions.csv', "column name(s) 'click' appear more than once (columns 4, 5)")
+    r = run_stats(tmp_path, items='item_id,price,price\ni1,10,11\ni2,20,21\n')
+    check_error(r, tmp_path, 'items.csv', "'price' appear more than once")
+
+
+def test_feature_table_that_matches_nothing(tmp_path):
+    r = run_stats(tmp_path, items='item_id,price\nx1,10\nx2,20\n')
+    check_error(r, tmp_path, 'items.csv', "none of its 2 ids (column 'item_id') occurs in the interactions", '--item_col')
+
+
+def test_feature_table_that_barely_matches_is_a_warning(tmp_path):
+    r = run_stats(tmp_path, items='item_id,price\ni1,10\n' + ''.join(f'z{i},{i}\n' for i in range(5)))
+    assert r.returncode == 0, r.stderr
+    warn = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(warn) == 1 and warn[0].startswith('gnnrec stats: warning: ') and 'only 1 of its 6 ids occur in the interactions' in warn[0], r.stderr
+
+
+def test_no_purchase_at_all_says_what_to_do(tmp_path):
+    (tmp_path/'interactions.csv').write_text(HEADER + 'u1,i1,2020-01-01,1,0\nu1,i2,2020-01-02,1,0\nu2,i1,2020-01-03,1,0\n')
+    r = run_cli(tmp_path, 'train', '--interactions', tmp_path/'interactions.csv', '--out', tmp_path/'out')
+    check_error(r, tmp_path, "column 'purchase' is 0 everywhere", '--purchase_col', '--truth all')
+
+
+UNUSUAL = {   # name -> (file name, bytes): valid input that must keep working, with what must survive
+    'bom': ('interactions.csv', ('\ufeff' + GOOD).encode('utf-8')),
+    'crlf': ('interactions.csv', GOOD.replace('\n', '\r\n').encode()),
+    'tsv': ('interactions.tsv', GOOD.replace(',', '\t').encode()),
+    'extra_and_reordered_columns': ('interactions.csv', ('purchase,note,item_id,click,timestamp,customer_id\n'
+                                                         '0,x,i1,1,2020-01-01,u1\n1,y,i2,0,2020-01-02,u1\n1,z,i1,0,2020-01-03,u2\n').encode()),
+    'epoch_seconds': ('interactions.csv', (HEADER + 'u1,i1,1577836800,1,0\nu1,i2,1577923200,0,1\nu2,i1,1578009600,0,1\n').encode()),
+    'leading_zeros': ('interactions.csv', (HEADER + '007,i1,2020-01-01,1,0\n7,i2,2020-01-02,0,1\n07,i1,2020-01-03,0,1\n').encode()),
+    'quoted_ids_with_commas': ('interactions.csv', (HEADER + '"Smith, J",i1,2020-01-01,1,0\n"Smith, J","box, large",2020-01-02,0,1\n'
+                                                    'u2,i1,2020-01-03,0,1\n').encode()),
+    'non_ascii_ids': ('interactions.csv', (HEADER + 'Zoë,crème brûlée,2020-01-01,1,0\nZoë,寿司,2020-01-02,0,1\nМария,寿司,2020-01-03,0,1\n').encode()),
+}
+EXPECTED_USERS = {'leading_zeros': ['007', '07', '7'], 'quoted_ids_with_commas': ['Smith, J', 'u2'], 'non_ascii_ids': ['Zoë', 'Мария']}
+
+
+@pytest.mark.parametrize('case', list(UNUSUAL))
+def test_unusual_but_valid_input(tmp_path, case):
+    import pandas as pd
+    name, data = UNUSUAL[case]
+    r = run_stats(tmp_path, data, name=name)
+    assert r.returncode == 0, r.stderr
+    assert 'user -buys-> item' in r.stdout and r.stderr == '', r.stderr
+    users = pd.read_csv(tmp_path/'out'/'ids'/'user.csv', dtype=str, keep_default_na=False).raw_id.tolist()
+    assert sorted(users) == sorted(EXPECTED_USERS.get(case, ['u1', 'u2'])), users
+    inter = pd.read_parquet(tmp_path/'out'/'interactions.parquet')
+    assert len(inter) == 3 and inter.timestamp.dt.year.unique().tolist() == [2020]

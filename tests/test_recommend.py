@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 GNNREC = [sys.executable, '-m', 'gnnrec.cli']
-ENV = {**os.environ, 'OMP_NUM_THREADS': '1'}
+ENV = dict(os.environ)
 COLUMNS = ['customer_id', 'item_id', 'rank', 'score', 'source']
 
 

@@ -1,12 +1,14 @@
-"""`gnnrec train` killed with SIGKILL mid-run continues from its last checkpoint with --resume,
-and ends exactly where an uninterrupted run with the same seed ends."""
+"""`gnnrec train` killed with SIGKILL mid-run continues from its last checkpoint with --resume, and ends exactly where an
+uninterrupted run with the same seed ends; the same seed gives the same metrics and best epoch whatever the shell's
+OMP_NUM_THREADS (unset, 1 or 2; gnnrec respects it). These tests run without OMP_NUM_THREADS in their environment
+(gnnrec then uses every core: two threads on the CI machines)."""
 import os, signal, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 import pytest
 
 GNNREC = [sys.executable, '-m', 'gnnrec.cli']
-ENV = {**os.environ, 'OMP_NUM_THREADS': '1'}
+ENV = {k: v for k, v in os.environ.items() if k not in ('OMP_NUM_THREADS', 'GNNREC_THREADS', 'MKL_NUM_THREADS')}
 
 
 @pytest.fixture(scope='module')
@@ -55,16 +57,24 @@ def test_sigkill_then_resume_matches_uninterrupted_run(shop, tmp_path):
     pd.testing.assert_series_equal(resumed.loss, straight.loss, rtol=1e-6)
 
 
-def test_same_seed_same_metrics(shop, tmp_path):
-    hists = []
-    for name in ('a', 'b'):
-        r = subprocess.run(train_args(shop, tmp_path/name, epochs=2), capture_output=True, text=True, env=ENV)
+@pytest.mark.parametrize('recipe', ['default', 'gnnrec-0.1'])
+def test_same_seed_same_metrics_whatever_the_threads(shop, tmp_path, recipe):
+    "Unset, 1 and 2: the same metrics, best epoch and losses (to float rounding); for the sampled-blocks recipe too."
+    extra = [] if recipe == 'default' else ['--family', 'sage', '--input', 'features', '--n_layers', '2', '--norm', '--pred', 'cos',
+                                            '--loss', 'max_margin', '--loss_score', 'head', '--neg_sample_size', '5', '--no-full-graph',
+                                            '--fanout', '5', '--lr', '0.005']
+    hists, metrics = [], []
+    for name, threads in (('unset', None), ('one', '1'), ('two', '2')):
+        env = ENV if threads is None else {**ENV, 'OMP_NUM_THREADS': threads}
+        r = subprocess.run(train_args(shop, tmp_path/name, epochs=3) + extra, capture_output=True, text=True, env=env)
         assert r.returncode == 0, r.stderr
         hists.append(pd.read_csv(tmp_path/name/'history.csv'))
+        metrics.append((tmp_path/name/'metrics.json').read_text().split('"seconds_total"')[0])
     cols = [c for c in hists[0] if c.startswith('valid_')]
-    pd.testing.assert_frame_equal(hists[0][cols], hists[1][cols])
-    assert (tmp_path/'a'/'metrics.json').read_text().split('"seconds_total"')[0] == \
-           (tmp_path/'b'/'metrics.json').read_text().split('"seconds_total"')[0]
+    for h, m in zip(hists[1:], metrics[1:]):
+        pd.testing.assert_frame_equal(hists[0][cols], h[cols])
+        pd.testing.assert_series_equal(hists[0].loss, h.loss, rtol=1e-6)
+        assert m == metrics[0]
 
 
 def test_resume_without_partial_run_is_a_clear_error(tmp_path):
