@@ -78,7 +78,7 @@ def load_from_args(a:argparse.Namespace, # parsed arguments of a data-reading co
 
 def cmd_synth(a):
     "`gnnrec synth`: write the built-in synthetic shop."
-    out = write_synthetic(a.out, a.overwrite, a.later_days, n_users=a.users, n_items=a.items, seed=a.seed)
+    out = write_synthetic(a.out, a.overwrite, a.later_days, n_users=a.users, n_items=a.items, seed=a.seed, sessions_per_user=a.sessions)
     print(f"wrote a synthetic shop of {a.users} users and {a.items} items to {out}/ "
           f"(interactions.csv, users.csv, items.csv, categories.csv{', later.csv: the last %d days' % a.later_days if a.later_days else ''})")
 
@@ -117,7 +117,7 @@ def cmd_stats(a):
     ds = load_from_args(a, cfg)
     t_load = time.perf_counter() - t; t = time.perf_counter()
     g = build_graph(ds, cfg.duplicates)
-    print(f"loaded and validated {len(ds.interactions)} interactions in {t_load:.1f} s; graph built in {time.perf_counter() - t:.1f} s")
+    print(f"loaded and validated {len(ds.interactions)} interactions in {t_load:.2f} s; graph built in {time.perf_counter() - t:.2f} s")
     print(format_stats(g, ds))
     if a.estimate: print(estimate_training(g, ds, Config(data=cfg)))
     if a.out:
@@ -195,7 +195,8 @@ def cmd_recommend(a):
         warnings.simplefilter('always', RecommendWarning)
         warnings.showwarning = lambda msg, *_, **__: print(f"gnnrec recommend: warning: {msg}", file=sys.stderr)
         rec = Recommender(a.run, a.index, a.faiss_spec, history=a.history, new_users=a.new_users, new_items=a.new_items)
-        res = write_recommendations(rec, a.out or sys.stdout, users, a.k, a.keep_bought, a.batch_size, overwrite=a.overwrite)
+        res = write_recommendations(rec, a.out or sys.stdout, users, a.k, a.keep_bought, a.batch_size, overwrite=a.overwrite,
+                                    progress=a.progress and bool(a.out))
     sources = ', '.join(f"{n} {s}" for s, n in res['sources'].items())
     r = rec.report
     if a.history or a.new_users or a.new_items:
@@ -226,6 +227,7 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--users', type=int, default=2000, help='number of users')
     s.add_argument('--items', type=int, default=1000, help='number of items')
     s.add_argument('--seed', type=int, default=0, help='random seed')
+    s.add_argument('--sessions', type=float, default=8.0, help='mean number of visits per user (about 3 interactions each)')
     s.add_argument('--later-days', type=int, default=0, help="hold the log's last N days back in later.csv (fresh events for recommend --history and update)")
     s.set_defaults(func=cmd_synth)
     s = sub.add_parser('convert', help='convert a public dataset to the gnnrec format')
@@ -298,6 +300,7 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--index', choices=('exact', 'faiss'), default='exact', help='exact ranking, or a faiss index (dot/cos heads; pip install faiss-cpu)')
     s.add_argument('--faiss-spec', '--faiss_spec', default='Flat', help="faiss index factory string: 'Flat' (exact), 'HNSW32', ...")
     s.add_argument('--examples', type=int, default=3, help='users whose recommendations are printed with the item features')
+    s.add_argument('--progress', action=argparse.BooleanOptionalAction, default=True, help='a progress bar of the users ranked (with --out)')
     s.set_defaults(func=cmd_recommend)
     return p
 

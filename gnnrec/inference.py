@@ -430,7 +430,7 @@ def write_recommendations(run:Recommender|Run|str|Path, # a Recommender, a Run o
                           new_items:pd.DataFrame|str|Path|None=None, # new items' feature table
                           overwrite:bool=False, # replace an existing file
                           head_users:int=5, # users whose rows are kept in the summary, for display
-                          progress:bool=False, # a tqdm bar of the users ranked (on stderr)
+                          progress:bool=False, # a tqdm bar of the users ranked (on stderr, when it is a terminal)
                          )->dict: # rows, users, sources (counts of users), seconds, path, head (DataFrame)
     "Stream top-k recommendations to a CSV, batch by batch; memory does not grow with the number of users."
     t0 = time.perf_counter()
@@ -444,15 +444,17 @@ def write_recommendations(run:Recommender|Run|str|Path, # a Recommender, a Run o
     tmpf = None if stream else out.with_name(f'.{out.name}.partial')
     f = out if stream else open(tmpf, 'w', newline='')
     rows, sources, first, n_users = 0, Counter(), None, 0
-    bar = tqdm(desc='ranking', unit=' users', disable=not progress, mininterval=1)
+    bar = None
     try:
         for i, b in enumerate(rec.batches(users, k, keep_bought, batch_size)):
             b.assign(score=b.score.round(6)).to_csv(f, header=i == 0, index=False)   # faster than a float_format
-            rows += len(b); n_users += b.customer_id.nunique(); bar.update(b.customer_id.nunique())
+            rows += len(b); n_users += b.customer_id.nunique()
+            if bar is None: bar = tqdm(desc='ranking', unit=' users', disable=None if progress else True, mininterval=1)   # None: off unless a terminal
+            bar.update(b.customer_id.nunique())
             sources.update(b.drop_duplicates('customer_id').source.values)
             if i == 0: first = b[b.customer_id.isin(b.customer_id.drop_duplicates().head(head_users))]
         if rows == 0: f.write('customer_id,item_id,rank,score,source\n')
-        bar.close()
+        if bar is not None: bar.close()
     except BaseException:
         if not stream: f.close(); tmpf.unlink(missing_ok=True)
         raise

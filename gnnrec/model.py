@@ -19,10 +19,10 @@ from dgl.nn import HeteroGraphConv, SAGEConv
 from .data import typed_fields
 
 # %% auto #0
-__all__ = ['AGGREGATORS', 'UI_TYPES', 'HEADS', 'ModelConfig', 'InputLayer', 'MeanNNConv', 'make_conv', 'SageEncoder', 'ui_etypes',
-           'ui_degrees', 'lightgcn_adjacency', 'sparse_mm', 'sparse_transpose', 'lightgcn_graph', 'dgl_propagate',
-           'LightGCNEncoder', 'CosineHead', 'DotHead', 'MLPHead', 'max_margin_loss', 'bpr_loss', 'softmax_terms',
-           'softmax_loss', 'ccl_loss', 'recency_weights', 'uniform_sampler', 'PopularitySampler',
+__all__ = ['AGGREGATORS', 'UI_TYPES', 'HEADS', 'LSE_BLOCK', 'ModelConfig', 'InputLayer', 'MeanNNConv', 'make_conv', 'SageEncoder',
+           'ui_etypes', 'ui_degrees', 'lightgcn_adjacency', 'sparse_mm', 'sparse_transpose', 'lightgcn_graph',
+           'dgl_propagate', 'LightGCNEncoder', 'CosineHead', 'DotHead', 'MLPHead', 'max_margin_loss', 'bpr_loss',
+           'softmax_terms', 'softmax_loss', 'ccl_loss', 'recency_weights', 'uniform_sampler', 'PopularitySampler',
            'RemoveFalseNegatives', 'false_negative_rate', 'make_negative_sampler', 'GNNRec', 'build_model',
            'full_graph_pairs', 'PairScores', 'shared_logsumexp', 'edge_weights', 'full_graph_loss']
 
@@ -820,26 +820,44 @@ class PairScores:
         return _SDDMM.apply(self.a, self.a_t, self.perm, x, y)
 
 # %% ../nbs/02_model.ipynb #59a2f65d
+LSE_BLOCK = 1 << 26   # entries of the (n, k) score matrix held at once (256 MB); larger products go block by block
+
+def _lse_rows(a, b, scale):
+    "Row-wise log-sum-exp of scale * a @ b.T, and the matrix of exp(score - row max) it built."
+    s = torch.mm(a, b.T).mul_(scale)
+    m = s.max(1).values
+    s.sub_(m[:, None]).exp_()
+    return s, s.sum(1).log_() + m
+
 class _SharedLSE(torch.autograd.Function):
     @staticmethod
     def forward(ctx, a, b, scale):
-        s = torch.mm(a, b.T).mul_(scale)
-        m = s.max(1).values
-        s.sub_(m[:, None]).exp_()
-        z = s.sum(1)
-        ctx.save_for_backward(a, b, s, z); ctx.scale = scale
-        return z.log() + m
+        ctx.scale, ctx.rows = scale, max(1, LSE_BLOCK // max(b.shape[0], 1))
+        if a.shape[0] <= ctx.rows:   # one block: the matrix is kept for the backward
+            s, lse = _lse_rows(a, b, scale)
+            ctx.save_for_backward(a, b, lse, s)
+            return lse
+        lse = torch.cat([_lse_rows(a[i:i + ctx.rows], b, scale)[1] for i in range(0, a.shape[0], ctx.rows)])
+        ctx.save_for_backward(a, b, lse)   # blocks: recomputed in the backward, memory bounded
+        return lse
     @staticmethod
     def backward(ctx, grad):
-        a, b, s, z = ctx.saved_tensors
-        s = s * (grad / z * ctx.scale)[:, None]  # softmax weights times the incoming gradient
-        return torch.mm(s, b), torch.mm(s.T, a), None
+        a, b, lse, *kept = ctx.saved_tensors
+        if kept:
+            p = kept[0] * (grad * ctx.scale / kept[0].sum(1))[:, None]   # softmax weights times the incoming gradient
+            return torch.mm(p, b), torch.mm(p.T, a), None
+        ga, gb = torch.empty_like(a), torch.zeros_like(b)
+        for i in range(0, a.shape[0], ctx.rows):
+            sl = slice(i, i + ctx.rows)
+            p = torch.mm(a[sl], b.T).mul_(ctx.scale).sub_(lse[sl, None]).exp_().mul_((grad[sl] * ctx.scale)[:, None])
+            ga[sl] = torch.mm(p, b); gb.add_(torch.mm(p.T, a[sl]))
+        return ga, gb, None
 
 def shared_logsumexp(a:torch.Tensor, # (n, d) e.g. user embeddings
                      b:torch.Tensor, # (k, d) e.g. the embeddings of k sampled items
                      scale:float=1.0, # multiplies the scores (1 / temperature)
                     )->torch.Tensor: # (n,) log Σ_j exp(scale * a_i · b_j)
-    "Row-wise log-sum-exp of the scaled scores a @ b.T, fused: the (n, k) matrix is built once and kept for the backward."
+    "Row-wise log-sum-exp of the scaled scores a @ b.T, fused; above `LSE_BLOCK` scores, in blocks of rows recomputed for the backward."
     return _SharedLSE.apply(a, b, scale)
 
 # %% ../nbs/02_model.ipynb #8281c388

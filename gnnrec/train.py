@@ -5,7 +5,7 @@
 # %% ../nbs/03_training.ipynb #40177419
 from __future__ import annotations
 import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
-import dataclasses, json, math, random, shutil, time, typing, warnings
+import contextlib, dataclasses, functools, json, math, random, shutil, time, typing, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Optional
@@ -27,9 +27,9 @@ from .metrics import topk_scores, ranking_metrics
 # %% auto #0
 __all__ = ['SECTIONS', 'CALIBRATION', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'shared_negatives',
            'positive_pairs', 'n_steps', 'batch_loss', 'batches', 'lr_factor', 'plan_epochs', 'popularity', 'exclusion',
-           'embeddings', 'GraphFilter', 'make_score_fn', 'run_scorer', 'split_metrics', 'validate', 'partial_dir',
-           'Run', 'train_epoch', 'train', 'calibrate', 'all_as_training', 'refit', 'write_run', 'fit_run', 'start_run',
-           'train_run', 'load_run']
+           'embeddings', 'GraphFilter', 'make_score_fn', 'run_scorer', 'sample_users', 'split_metrics', 'validate',
+           'partial_dir', 'Run', 'train_epoch', 'serial_threads', 'serial_for_blocks', 'train', 'calibrate',
+           'all_as_training', 'refit', 'write_run', 'fit_run', 'start_run', 'train_run', 'load_run']
 
 # %% ../nbs/03_training.ipynb #c4670ee5
 @dataclass
@@ -62,6 +62,7 @@ class TrainConfig:
     calibrate:bool=True # after training, choose the dot head's norm_power and weight_filter on the validation split (see `calibrate`)
     serve:str='refit' # what `recommend` serves: 'refit' (retrained on every interaction for the selected epochs), 'propagate' (the selected weights over every interaction) or 'selected' (the selected model on the training graph)
     calibrate_users:int=10_000 # validation users the calibration ranks for (a seeded sample when there are more)
+    valid_users:int=50_000 # validation users ranked at each validation (a seeded sample when there are more; 0 = all)
     seed:int=0 # seed of everything random in training: same seed, same run
     device:str='cpu' # cpu | cuda | auto
     n_examples:int=5 # users shown in examples.csv
@@ -233,15 +234,8 @@ def batches(g:dgl.DGLGraph, # the training graph
     sampler = dgl.dataloading.as_edge_prediction_sampler(base, exclude='reverse_types', reverse_etypes=reverse_etypes(g),
                                                          negative_sampler=neg_sampler)
     loader = dgl.dataloading.DataLoader(g, eids, sampler, batch_size=tc.batch_size, shuffle=True, drop_last=False, device=device)
-    # Sampled blocks train on one thread, torch's and DGL's: with two, the same seed gave different losses from run to run
-    # (torch's parallel kernels on these small batches; DGL's parallel sampling), and one thread was also the faster on
-    # 2 cores (8.6 s against 9.7 s an epoch of GNN-RecSys's recipe). The full-graph path keeps every thread.
-    n, nt = dgl.utils.get_num_threads(), torch.get_num_threads()
-    dgl.utils.set_num_threads(1); torch.set_num_threads(1)
-    try:
-        for input_nodes, pos, neg, blocks in loader:
-            yield blocks, pos, neg, input_nodes
-    finally: dgl.utils.set_num_threads(n); torch.set_num_threads(nt)
+    for input_nodes, pos, neg, blocks in loader:
+        yield blocks, pos, neg, input_nodes
 
 # %% ../nbs/03_training.ipynb #a0c1e2fa
 def lr_factor(progress:float, # fraction of the schedule done, in [0, 1]
@@ -335,23 +329,33 @@ def run_scorer(model, # the trained model
     filt = GraphFilter(ds.matrix('train', 'all')) if tc.weight_filter else None
     return make_score_fn(model, h, pop, tc.weight_popularity, filt, tc.weight_filter)
 
+def sample_users(users:np.ndarray, # user node ids
+                 n:int, # at most this many (0: all)
+                 seed:int=0, # seed of the sample
+                )->np.ndarray: # sorted
+    "`users`, or a seeded sample of `n` of them when there are more: ranking a million users to choose an epoch is waste."
+    if n <= 0 or len(users) <= n: return users
+    return np.sort(np.random.default_rng(seed).choice(users, n, replace=False))
+
 def split_metrics(fn, # score_fn(user node ids) -> scores
                   ds:Dataset, # the dataset (truth and exclusions)
                   tc:TrainConfig, # k, truth and exclude
                   split:str='valid', # the held-out split
                   users:Optional[np.ndarray]=None, # users to measure (default: every user with a nonempty truth)
+                  max_users:int=0, # measure a seeded sample of at most this many of them (0: all)
                  )->dict: # metric name (no @k) -> mean
     "Rank with `fn` and measure at k on a held-out split, training items removed as `tc.exclude` says."
     truth = ds.matrix(split, tc.truth)
     users = np.flatnonzero(np.diff(truth.indptr) > 0) if users is None else users
+    users = sample_users(users, max_users, tc.seed)
     if len(users) == 0: return {}
     top, _ = topk_scores(fn, users, ds.n_items, tc.k, exclude=exclusion(ds, tc.exclude))
     mean, _ = ranking_metrics(top, truth, users=users, n_items=ds.n_items)
     return {k.split('@')[0]: float(v) for k, v in mean.items() if '@' in k}
 
 def validate(model, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, split:str='valid', device=torch.device('cpu'))->dict:
-    "Metrics at k of the model on a held-out split (the run's scoring function, `run_scorer`)."
-    return split_metrics(run_scorer(model, embeddings(model, g, device), ds, tc), ds, tc, split)
+    "Metrics at k of the model on a held-out split (the run's scoring function, `run_scorer`); at most `tc.valid_users` users."
+    return split_metrics(run_scorer(model, embeddings(model, g, device), ds, tc), ds, tc, split, max_users=tc.valid_users)
 
 # %% ../nbs/03_training.ipynb #b981180d
 def partial_dir(out:str|Path)->Path:
@@ -422,11 +426,29 @@ def train_epoch(model, # the model, in training mode
 def _optimizer(model, tc:TrainConfig)->torch.optim.Optimizer:
     return (torch.optim.Adam if tc.optimizer == 'adam' else torch.optim.SGD)(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
 
+# %% ../nbs/03_training.ipynb #a0c1e2b1
+@contextlib.contextmanager
+def serial_threads(on:bool=True): # False: a no-op
+    "torch and DGL on one thread inside the block, their settings restored after."
+    if not on: yield; return
+    n, nd = torch.get_num_threads(), dgl.utils.get_num_threads()
+    torch.set_num_threads(1); dgl.utils.set_num_threads(1)
+    try: yield
+    finally: torch.set_num_threads(n); dgl.utils.set_num_threads(nd)
+
+def serial_for_blocks(f):
+    "Decorate `f(cfg, ...)` to run on one thread when `cfg` trains on sampled blocks (`full_graph=False`)."
+    @functools.wraps(f)
+    def wrapper(cfg, *args, **kwargs):
+        with serial_threads(not cfg.train.full_graph): return f(cfg, *args, **kwargs)
+    return wrapper
+
 # %% ../nbs/03_training.ipynb #b58ea848
 def _log_row(row:dict, k:int, best:bool)->str:
     ms = '  '.join(f"{m}@{k} {row[f'valid_{m}']:.4f}" for m in ('precision', 'recall', 'ndcg', 'coverage') if f'valid_{m}' in row)
     return f"epoch {row['epoch']:3d}  loss {row['loss']:.4f}  lr {row['lr']:.3g}  {ms}  {row['seconds']:.1f}s" + ('  *' if best else '')
 
+@serial_for_blocks
 def train(cfg:Config, # hyperparameters
           g:dgl.DGLGraph, # training graph (from build_graph)
           ds:Dataset, # its dataset (validation truth)
@@ -506,7 +528,7 @@ def calibrate(cfg:Config, # the run's config (its norm_power and weight_filter a
     tc = cfg.train
     truth = ds.matrix('valid', tc.truth); users = np.flatnonzero(np.diff(truth.indptr) > 0)
     if not tc.calibrate or len(users) == 0: return cfg, pd.DataFrame()
-    if len(users) > tc.calibrate_users: users = np.sort(np.random.default_rng(tc.seed).choice(users, tc.calibrate_users, replace=False))
+    users = sample_users(users, tc.calibrate_users, tc.seed)
     h, rows, cur = embeddings(model, g, device), [], cfg
     for name, values in CALIBRATION.items():
         if name == 'norm_power' and cfg.model.pred != 'dot': continue

@@ -13,6 +13,6 @@ root = Path(__file__).resolve().parent.parent
 parts = re.split(r'\n(?=## )', (root/'README.md').read_text())
 nb = nbformat.v4.new_notebook()
 nb.cells = [nbformat.v4.new_markdown_cell(p.strip()) for p in parts]
-nb.metadata = {'kernelspec': {'display_name': 'python3', 'language': 'python', 'name': 'python3'}}
+nb.metadata = {'kernelspec': {'display_name': 'gnnrec', 'language': 'python', 'name': 'gnnrec'}}   # the kernel every notebook names
 nbformat.write(nb, root/'nbs'/'index.ipynb')
 print(f"wrote nbs/index.ipynb ({len(nb.cells)} markdown cells)")
