@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RUN    ?= runs/synthetic
 DATA   ?= data/synth
 
-.PHONY: setup run test test-slow docs-preview bench-gowalla bench-ml100k bench-recbole bench-defaults bench-serving clean
+.PHONY: setup run test test-slow docs-preview bench-gowalla bench-ml100k bench-recbole bench-defaults bench-serving bench-scale clean
 
 setup: $(VENV)/.installed
 
@@ -53,6 +53,7 @@ docs-preview: setup
 #   bench-ml100k   the default GNN (3 seeds) against EASE and iALS (tuned on validation) on MovieLens-100k (~5 min)
 #   bench-defaults the candidate recipes compared on validation splits (ML-100k, synthetic shop, Gowalla) (~1 h)
 #   bench-serving  refit vs propagation, fresh history folded in, warm-start updates, on a temporal split (~5 min)
+#   bench-scale    every phase timed with its peak memory, shops of 10k, 100k and 1M users (~1 h)
 #   bench-recbole  our LightGCN against RecBole's on MovieLens-100k, RecBole in its own venv .venv-recbole (~8 min
 #                  the first time); ARGS="--recipe softmax" trains ours with its own loss instead of RecBole's BPR
 bench-gowalla: setup
@@ -63,6 +64,9 @@ bench-ml100k: setup
 
 bench-defaults: setup
 	$(BIN)/python bench/defaults.py
+
+bench-scale: setup
+	$(BIN)/python bench/scale.py
 
 bench-serving: setup
 	$(BIN)/python bench/serving.py
