@@ -63,6 +63,7 @@ class TrainConfig:
     serve:str='refit' # what `recommend` serves: 'refit' (retrained on every interaction for the selected epochs), 'propagate' (the selected weights over every interaction) or 'selected' (the selected model on the training graph)
     calibrate_users:int=10_000 # validation users the calibration ranks for (a seeded sample when there are more)
     valid_users:int=50_000 # validation users ranked at each validation (a seeded sample when there are more; 0 = all)
+    calibrate_filter_max:int=1_000_000 # calibration tries the graph filter only up to this many training interactions (its scoring grows faster than the data: 100k users took 515 s to rank with it)
     seed:int=0 # seed of everything random in training: same seed, same run
     device:str='cpu' # cpu | cuda | auto
     n_examples:int=5 # users shown in examples.csv
@@ -532,6 +533,7 @@ def calibrate(cfg:Config, # the run's config (its norm_power and weight_filter a
     h, rows, cur = embeddings(model, g, device), [], cfg
     for name, values in CALIBRATION.items():
         if name == 'norm_power' and cfg.model.pred != 'dot': continue
+        if name == 'weight_filter' and ds.matrix('train', 'all').nnz > tc.calibrate_filter_max: continue
         for v in values:
             c = cur.replace(**{name: v})
             if name == 'norm_power': model.head.power = v
