@@ -176,18 +176,6 @@ def notebook_parameters(nb:str|Path)->set:
             return {l.split('=')[0].strip() for l in src.splitlines() if '=' in l and not l.startswith((' ', '#'))}
     raise ValueError(f"{nb}: no cell tagged 'parameters'")
 
-def _strip_columns(src:Path, cols:tuple, dst_dir:Path)->Path:
-    "A copy of a feature table without `cols` (text kept verbatim)."
-    dst = dst_dir/src.name
-    if dst.exists(): return dst
-    name = src.name.lower()
-    if name.endswith(('.parquet', '.pq')): pd.read_parquet(src).drop(columns=list(cols), errors='ignore').to_parquet(dst)
-    else:
-        sep = '\t' if name.endswith('.tsv') else ','
-        df = pd.read_csv(src, sep=sep, dtype=str, keep_default_na=False)
-        df.drop(columns=list(cols), errors='ignore').to_csv(dst, sep=sep, index=False)
-    return dst
-
 @contextlib.contextmanager
 def _environ(**kv):
     "Set environment variables for child processes started in the block."
@@ -214,11 +202,9 @@ def papermill_trial(number:int, # trial number (names the files)
     declared = notebook_parameters(nb)
     extra = {}
     if data.get('display_cols'):
-        if 'display_cols' in declared: extra['display_cols'] = list(data['display_cols'])
-        else:   # the notebook cannot pass them to train_run: drop the display-only columns from copies of the tables
-            (trials_dir/'.data').mkdir(exist_ok=True)
-            for k in ('user_features', 'item_features'):
-                if files[k]: files[k] = str(_strip_columns(Path(files[k]), tuple(data['display_cols']), trials_dir/'.data'))
+        if 'display_cols' not in declared:
+            raise ValueError(f"{nb}: its parameters cell has no display_cols to pass {list(data['display_cols'])} on; add one (as nbs/runs/train.ipynb does)")
+        extra['display_cols'] = list(data['display_cols'])
     flat = flat_config(cfg)
     stem = f'{number:04d}'
     partial, final, metrics_json = trials_dir/f'{stem}.partial.ipynb', trials_dir/f'{stem}.ipynb', trials_dir/f'{stem}.json'
