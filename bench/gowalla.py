@@ -12,6 +12,7 @@
 3. `gnnrec evaluate --split test`: full ranking of every item not in the user's training set, Recall@20 and NDCG@20 as
    the LightGCN paper and code define them (`gnnrec.metrics`), beside popularity, item-kNN, iALS and the graph filter
    (EASE is skipped: 40,981 items exceed its dense limit).
+4. bench/gowalla_components.py: what each part brings (the filters alone, the GNN alone, the blends), same split.
 Prints the commands, their output, the table against the published figures, wall time and peak memory of each
 command; writes bench/results/gowalla.json (--valid: bench/results/gowalla_valid.json). Data and runs go to the
 git-ignored bench/out/.
@@ -25,12 +26,14 @@ ROOT = HERE.parent
 GNNREC = [sys.executable, '-m', 'gnnrec.cli']
 PUBLISHED = [   # Recall@20 / NDCG@20 on this split, full ranking (sources in the README)
     ('LightGCN (He et al., SIGIR 2020, Table 4)', 0.1830, 0.1554), ('UltraGCN (CIKM 2021)', 0.1862, 0.1580),
-    ('SimpleX (CIKM 2021)', 0.1872, 0.1557), ('BSPM (SIGIR 2022)', 0.1921, 0.1597), ('ChebyCF (SIGIR 2025)', 0.1941, 0.1616)]
+    ('SimpleX (CIKM 2021)', 0.1872, 0.1557), ('GF-CF (CIKM 2021)', 0.1849, 0.1518), ('SGFCF (KDD 2024)', 0.1898, 0.1566),
+    ('PGSP (WWW 2023)', 0.1917, 0.1606), ('BSPM (SIGIR 2022)', 0.1921, 0.1597), ('ChebyCF (SIGIR 2025)', 0.1941, 0.1616)]
 
 
 def run(cmd:list, env=None)->tuple:
     "Run a gnnrec command, echo it and its output; (seconds, peak RSS of the child in MB)."
-    print('$', ' '.join(str(c) for c in cmd[2:] if c != '-m').replace('gnnrec.cli', 'gnnrec'), flush=True)
+    shown = ['gnnrec', *cmd[3:]] if cmd[1] == '-m' else ['.venv/bin/python', Path(cmd[1]).relative_to(ROOT), *cmd[2:]]
+    print('$', ' '.join(str(c) for c in shown), flush=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     r = subprocess.run(cmd, cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -72,6 +75,8 @@ def main(argv=None):
         table = m['evaluation']['table']
         final = {k: table['gnn'][k] for k in ('recall@20', 'ndcg@20', 'precision@20', 'hit@20')}
     split = 'validation' if a.valid else 'test'
+    steps['components'] = run([sys.executable, str(HERE/'gowalla_components.py'), '--run', out, '--split', 'valid' if a.valid else 'test',
+                               '--params', a.params], env)
     print(f"\ngnnrec on Gowalla ({split}): Recall@20 {final['recall@20']:.4f}  NDCG@20 {final['ndcg@20']:.4f}  "
           f"(trained {m['epochs_run']} epochs in {m['seconds_total']:.0f} s incl. validation; per epoch {m['seconds_per_epoch']:.1f} s)")
     if not a.valid:

@@ -51,11 +51,12 @@ def main(argv=None):
     cfg = Config.load(a.params) if a.params else Config.from_dict({'exclude': 'interacted'})
     print(f"torch threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.2f}; params {a.params or 'the defaults (exclude: interacted)'}")
     runs, rows = [], []
+    me = 'filter' if cfg.model.family == 'filter' else 'gnn'   # the model's row: a filter-family run has no GNN
     for seed in a.seeds:
         t0 = time.perf_counter()
         run = train_run(cfg.replace(seed=seed), a.out/f'ml100k-run-{seed}', data/'interactions.csv', data/'users.csv',
                         data/'items.csv', ('title',), overwrite=True, progress=False, log=None)
-        print(f"GNN seed {seed} trained in {time.perf_counter() - t0:.0f}s: best epoch {run.metrics['best_epoch']}, "
+        print(f"{me} seed {seed} trained in {time.perf_counter() - t0:.0f}s: best epoch {run.metrics['best_epoch']}, "
               f"validation recall@20 {run.metrics['valid']['recall']:.4f}, ndcg@20 {run.metrics['valid']['ndcg']:.4f}")
         runs.append(run)
     baselines = ('random', 'popularity', 'recent', 'ease', 'itemknn', 'als', 'graphfilter')
@@ -68,17 +69,17 @@ def main(argv=None):
               + ', '.join(f"{k}={v}" for k, v in chosen.items()))
     tables = [evaluate_run(r, 'test', baselines=baselines if i == 0 else (), cfg=bcfg)[0] for i, r in enumerate(runs)]
     cols = ['precision@20', 'recall@20', 'ndcg@20', 'hit@20', 'mrr@20', 'coverage@20']
-    gnn = pd.DataFrame([t.loc['gnn', cols] for t in tables], index=[f'gnn seed {s}' for s in a.seeds])
-    table = pd.concat([gnn, gnn.mean().to_frame(f'gnn mean of {len(a.seeds)}').T, tables[0].drop(index='gnn')[cols]])
+    gnn = pd.DataFrame([t.loc['gnn', cols] for t in tables], index=[f'{me} seed {s}' for s in a.seeds])
+    table = pd.concat([gnn, gnn.mean().to_frame(f'{me} mean of {len(a.seeds)}').T, tables[0].drop(index='gnn')[cols]])
     with pd.option_context('display.width', 200):
         print(f"\ntest split ({int(tables[0].n_users.iloc[0])} users with test purchases), training ratings excluded, k = 20:")
         print(table[cols].round(4).to_string())
-    mean = table.loc[f'gnn mean of {len(a.seeds)}']
+    mean = table.loc[f'{me} mean of {len(a.seeds)}']
     for b in ('ease', 'als'):
         r, n = mean['recall@20'] - table.loc[b, 'recall@20'], mean['ndcg@20'] - table.loc[b, 'ndcg@20']
         wins = int(((gnn['recall@20'] > table.loc[b, 'recall@20']) & (gnn['ndcg@20'] > table.loc[b, 'ndcg@20'])).sum())
         verdict = 'beats' if r > 0 and n > 0 else 'does NOT beat'
-        print(f"GNN (mean of {len(a.seeds)} seeds) {verdict} {b}: recall@20 {r:+.4f} ({100 * r / table.loc[b, 'recall@20']:+.1f}%), "
+        print(f"{me} (mean of {len(a.seeds)} seeds) {verdict} {b}: recall@20 {r:+.4f} ({100 * r / table.loc[b, 'recall@20']:+.1f}%), "
               f"ndcg@20 {n:+.4f} ({100 * n / table.loc[b, 'ndcg@20']:+.1f}%); seeds beating it on both: {wins} of {len(a.seeds)}")
     print(f"wall time {time.perf_counter() - t_start:.0f}s; runs written to {a.out}/ml100k-run-*")
 

@@ -22,7 +22,8 @@ import torch
 
 from .data import Dataset, DataError
 from .metrics import ScoreFn, topk_scores, hit_matrix, ranking_metrics, _n_relevant
-from .train import Run, load_run, embeddings, exclusion, run_scorer, GraphFilter
+from .train import Run, load_run, embeddings, exclusion, run_scorer
+from .filters import GraphFilter
 
 # %% auto #0
 __all__ = ['BASELINES', 'BASELINE_GRID', 'BaselineConfig', 'RandomScorer', 'Popularity', 'recent_item_counts', 'EASE', 'ItemKNN',
@@ -172,7 +173,7 @@ class ALS:
 BASELINES = ('random', 'popularity', 'ease', 'itemknn', 'als', 'graphfilter')
 
 class _Fitted:
-    "A scorer built from the train matrix (e.g. `GraphFilter`, chapter 03) behind the baselines' fit interface."
+    "A scorer built from the train matrix (e.g. `GraphFilter`, chapter 02b) behind the baselines' fit interface."
     def __init__(self, make): self.make = make
     def fit(self, train:sp.spmatrix): return self.make(train)
 

@@ -304,6 +304,7 @@ class Recommender:
         if index == 'faiss':
             try: import faiss
             except ImportError as e: raise ImportError("index='faiss' needs the faiss package: pip install faiss-cpu") from e
+            if self.model.cfg.family == 'filter': raise ValueError("the faiss index needs embeddings; a run of family 'filter' has none: use the exact ranking")
             if tc.weight_filter: raise ValueError("the faiss index cannot blend the graph filter (weight_filter > 0, chosen by calibration): "
                                                   "use the exact ranking, or train with --weight_filter 0 --no-calibrate")
         pop = popularity(self.ds, tc.days_popularity) if tc.use_popularity else None

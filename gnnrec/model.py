@@ -23,12 +23,12 @@ __all__ = ['AGGREGATORS', 'UI_TYPES', 'HEADS', 'LSE_BLOCK', 'ModelConfig', 'Inpu
            'ui_etypes', 'ui_degrees', 'lightgcn_adjacency', 'sparse_mm', 'sparse_transpose', 'lightgcn_graph',
            'dgl_propagate', 'LightGCNEncoder', 'CosineHead', 'DotHead', 'MLPHead', 'max_margin_loss', 'bpr_loss',
            'softmax_terms', 'softmax_loss', 'ccl_loss', 'recency_weights', 'uniform_sampler', 'PopularitySampler',
-           'RemoveFalseNegatives', 'false_negative_rate', 'make_negative_sampler', 'GNNRec', 'build_model',
-           'full_graph_pairs', 'PairScores', 'shared_logsumexp', 'edge_weights', 'full_graph_loss']
+           'RemoveFalseNegatives', 'false_negative_rate', 'make_negative_sampler', 'GNNRec', 'FilterModel',
+           'build_model', 'full_graph_pairs', 'PairScores', 'shared_logsumexp', 'edge_weights', 'full_graph_loss']
 
 # %% ../nbs/02_model.ipynb #eecae82f
 AGGREGATORS = ('mean', 'mean_nn', 'pool_nn', 'lstm', 'gcn')
-_CHOICES = dict(family=('sage', 'lightgcn'), input=('features', 'ids', 'both'), aggregator=AGGREGATORS,
+_CHOICES = dict(family=('sage', 'lightgcn', 'filter'), input=('features', 'ids', 'both'), aggregator=AGGREGATORS,
                 agg_hetero=('sum', 'mean', 'max'), pred=('cos', 'dot', 'mlp'), loss=('max_margin', 'bpr', 'softmax', 'ccl'),
                 neg_sampler=('uniform', 'popularity'), lightgcn_backend=('dgl', 'torch'), loss_score=('cos', 'head'),
                 weighting=('user', 'edge'))
@@ -36,7 +36,7 @@ _CHOICES = dict(family=('sage', 'lightgcn'), input=('features', 'ids', 'both'), 
 @dataclass
 class ModelConfig:
     "Hyperparameters of the GNN recommender: encoder, prediction head, loss and negative sampling. The defaults are the recipe chosen on validation data (see the training chapter)."
-    family:str='lightgcn' # encoder: 'lightgcn' (parameter-free propagation over user-item edges) or 'sage' (HeteroGraphConv of SAGE convs, one per relation)
+    family:str='lightgcn' # encoder: 'lightgcn' (parameter-free propagation over user-item edges), 'sage' (HeteroGraphConv of SAGE convs, one per relation) or 'filter' (no GNN: the training-free graph filter of TrainConfig's filter_* fields scores alone)
     input:str='both' # node input: 'features' (Linear of ndata 'features'), 'ids' (nn.Embedding) or 'both' (summed); types without features always use ids
     hidden_dim:int=128 # sage: width of the input layer and of the hidden layers (lightgcn ignores it)
     out_dim:int=128 # width of the final embeddings (lightgcn: width of all its embeddings, layer 0 included)
@@ -741,6 +741,16 @@ class GNNRec(nn.Module):
             out.append(recency_weights(g.edges[cet].data['recency'][e], self.cfg.recency_weight))
         return torch.cat(out)
 
+# %% ../nbs/02_model.ipynb #b8977695
+class FilterModel(nn.Module):
+    "The model of family 'filter': no parameters, empty embeddings; the run's `GraphFilter` gives every score."
+    def __init__(self, cfg:ModelConfig):
+        super().__init__()
+        self.cfg, self.input_layer, self.head = cfg, nn.Identity(), None
+    def embed(self, g:dgl.DGLGraph)->dict: return {nt: torch.zeros(g.num_nodes(nt), 0) for nt in g.ntypes}
+    def score_all(self, u:torch.Tensor, items:torch.Tensor)->torch.Tensor: return torch.zeros(len(u), len(items))
+    def forget_untrained(self, g:dgl.DGLGraph): pass
+
 # %% ../nbs/02_model.ipynb #1eb2f8ef
 def build_model(g:dgl.DGLGraph, # training graph: node counts, feature widths and relations are read from it
                 cfg:ModelConfig|None=None, # hyperparameters (default ModelConfig())
@@ -750,6 +760,7 @@ def build_model(g:dgl.DGLGraph, # training graph: node counts, feature widths an
     feat_dims = {nt: g.nodes[nt].data['features'].shape[1] for nt in g.ntypes if 'features' in g.nodes[nt].data}
     if cfg.edge_weighted and not any('count' in g.edges[cet].data for cet in g.canonical_etypes):
         warnings.warn("edge_weighted=True but no etype has edata 'count': messages stay unweighted")
+    if cfg.family == 'filter': return FilterModel(cfg)
     if cfg.family == 'sage':
         nts, dim = list(g.ntypes), cfg.hidden_dim
         encoder = SageEncoder(g.canonical_etypes, dim, cfg.hidden_dim, cfg.out_dim, cfg.n_layers, cfg.aggregator,

@@ -21,13 +21,14 @@ from tqdm.auto import tqdm
 from .data import DataConfig, DataError, Dataset, load_dataset, write_synthetic, typed_fields
 from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACTIONS
 from .model import (ModelConfig, build_model, make_negative_sampler, full_graph_pairs, PairScores, full_graph_loss,
-                          edge_weights, recency_weights)
+                          edge_weights, recency_weights, FilterModel)
 from .metrics import topk_scores, ranking_metrics
+from .filters import GraphFilter
 
 # %% auto #0
 __all__ = ['SECTIONS', 'CALIBRATION', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'shared_negatives',
            'positive_pairs', 'n_steps', 'batch_loss', 'batches', 'lr_factor', 'plan_epochs', 'popularity', 'exclusion',
-           'embeddings', 'GraphFilter', 'make_score_fn', 'run_scorer', 'sample_users', 'split_metrics', 'validate',
+           'embeddings', 'graph_filter', 'make_score_fn', 'run_scorer', 'sample_users', 'split_metrics', 'validate',
            'partial_dir', 'Run', 'train_epoch', 'serial_threads', 'serial_for_blocks', 'train', 'calibrate',
            'all_as_training', 'refit', 'write_run', 'fit_run', 'start_run', 'train_run', 'load_run']
 
@@ -58,7 +59,15 @@ class TrainConfig:
     use_popularity:bool=False # blend item popularity into the scores
     weight_popularity:float=0.1 # weight of the (max-normalised) popularity in the blend
     days_popularity:Optional[int]=None # popularity over the last N days before the split date (None: all training data)
-    weight_filter:float=0.0 # weight of the training-free graph filter (`GraphFilter`) blended into the scores; 0 = off
+    weight_filter:float=0.0 # weight of the training-free graph filter (`GraphFilter`, chapter 02b) blended into the scores; 0 = off
+    filter_item_norm:float=0.5 # graph filter: b of the normalised matrix D_U^-1/2 R D_I^-b (0.5: symmetric; smaller favours popular items)
+    filter_rank:int=0 # graph filter: eigenvectors kept by its ideal low-pass part (GF-CF; a randomised SVD); 0 = linear filter only
+    filter_ideal:float=0.3 # graph filter: weight of the ideal low-pass part, relative to the linear part
+    filter_ideal_norm:float=0.5 # graph filter: e of the ideal part r D_I^-e V_k^T V_k D_I^e
+    filter_cheb_order:int=0 # graph filter: order K of its Chebyshev polynomial part (ChebyCF; K products with R̃ per scoring); 0 = none
+    filter_cheb_cutoff:float=0.1 # graph filter: the Chebyshev part keeps the eigenvalues above this fraction of the largest
+    filter_cheb:float=0.0 # graph filter: weight of the Chebyshev part, relative to the linear part
+    filter_degree:float=0.0 # graph filter: its scores are multiplied by item degree ** filter_degree (> 0 favours popular items)
     calibrate:bool=True # after training, choose the dot head's norm_power and weight_filter on the validation split (see `calibrate`)
     serve:str='refit' # what `recommend` serves: 'refit' (retrained on every interaction for the selected epochs), 'propagate' (the selected weights over every interaction) or 'selected' (the selected model on the training graph)
     calibrate_users:int=10_000 # validation users the calibration ranks for (a seeded sample when there are more)
@@ -81,7 +90,9 @@ class TrainConfig:
             raise ValueError("TrainConfig.batch_size=0 (every edge in one step) needs full_graph=True; give minibatch training a batch_size, e.g. 1024")
         if self.minutes is not None and self.minutes <= 0: raise ValueError(f"TrainConfig.minutes={self.minutes}, expected > 0")
         if not 0 <= self.warmup < 1: raise ValueError(f"TrainConfig.warmup={self.warmup}, expected a fraction in [0, 1)")
-        if self.weight_filter < 0: raise ValueError(f"TrainConfig.weight_filter={self.weight_filter}, expected >= 0")
+        for k in ('weight_filter', 'filter_rank', 'filter_ideal', 'filter_cheb_order', 'filter_cheb'):
+            if getattr(self, k) < 0: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected >= 0")
+        if not 0 <= self.filter_cheb_cutoff < 1: raise ValueError(f"TrainConfig.filter_cheb_cutoff={self.filter_cheb_cutoff}, expected a fraction in [0, 1)")
         for k in ('purchases_sample', 'clicks_sample'):
             if not 0 < getattr(self, k) <= 1: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected a fraction in (0, 1]")
 
@@ -283,19 +294,20 @@ def embeddings(model, g:dgl.DGLGraph, device=torch.device('cpu'))->dict:
     model.train(was)
     return {k: v.detach() for k, v in h.items()}
 
-class GraphFilter:
-    "Training-free scores: each user's history propagated two hops over the normalised graph, `r_u R̃ᵀR̃`."
-    def __init__(self, train:sp.spmatrix): # users x items training interactions (any positive value counts as 1)
-        X = sp.csr_matrix(train, dtype=np.float32, copy=True); X.data[:] = 1.0
-        inv_sqrt = lambda d: np.where(d > 0, 1 / np.sqrt(np.maximum(d, 1e-12)), 0.0).astype(np.float32)
-        du, di = np.asarray(X.sum(1)).ravel(), np.asarray(X.sum(0)).ravel()
-        self.X = X
-        self.Rn = (sp.diags(inv_sqrt(du)) @ X @ sp.diags(inv_sqrt(di))).tocsr()
-        self.RnT = self.Rn.T.tocsr()
+_FILTER = {}   # the last graph filter built: (key, interactions, filter)
 
-    def __call__(self, users:np.ndarray)->np.ndarray: # (len(users), n_items) filter scores, >= 0
-        "Scores of `users` (rows of the training matrix) against every item."
-        return ((self.X[np.asarray(users)] @ self.RnT) @ self.Rn).toarray()
+def graph_filter(ds:Dataset, # the dataset: the filter reads its training interactions
+                 tc:TrainConfig, # the filter_* settings and the seed
+                )->GraphFilter:
+    "The `GraphFilter` the run's settings describe on `ds`'s training split, built once per dataset and settings (an SVD can take a minute)."
+    kw = {f.name[len('filter_'):]: getattr(tc, f.name) for f in dataclasses.fields(tc) if f.name.startswith('filter_')}
+    key = (tuple(sorted(kw.items())), tc.seed)
+    last = _FILTER.get('last')
+    if last is not None and last[0] == key and last[1] is ds.interactions: return last[2]
+    _FILTER.clear()   # free the old one first: its factors can be large
+    f = GraphFilter(ds.matrix('train', 'all'), seed=tc.seed, **kw)
+    _FILTER['last'] = (key, ds.interactions, f)
+    return f
 
 def _row_scaled(s:torch.Tensor)->torch.Tensor:
     "Each row divided by its largest absolute value (rows of zeros stay zero)."
@@ -311,10 +323,12 @@ def make_score_fn(model, # the trained model
     "A scoring function for `topk_scores`: model scores of users against every item, plus weighted popularity and graph filter."
     items = h['item']
     p = torch.as_tensor(pop, device=items.device) if pop is not None and weight else None
+    if isinstance(model, FilterModel) and filt is None: raise ValueError("a model of family 'filter' scores with the graph filter: pass `filt`")
     @torch.no_grad()
     def score_fn(users):
-        s = model.score_all(h['user'][torch.as_tensor(users, device=items.device)], items).float()
-        if filt is not None and weight_filter:
+        if isinstance(model, FilterModel): s = torch.as_tensor(filt(np.asarray(users)), device=items.device).float()
+        else: s = model.score_all(h['user'][torch.as_tensor(users, device=items.device)], items).float()
+        if filt is not None and weight_filter and not isinstance(model, FilterModel):
             f = torch.as_tensor(filt(np.asarray(users)), device=items.device)
             s = _row_scaled(s) + weight_filter * _row_scaled(f)
         return (s + weight * p if p is not None else s).cpu()
@@ -327,7 +341,7 @@ def run_scorer(model, # the trained model
               ): # score_fn(user node ids) -> (len, n_items) scores
     "The scoring function a run's `TrainConfig` asks for: validation, evaluation and inference all use it."
     pop = popularity(ds, tc.days_popularity) if tc.use_popularity else None
-    filt = GraphFilter(ds.matrix('train', 'all')) if tc.weight_filter else None
+    filt = graph_filter(ds, tc) if tc.weight_filter or isinstance(model, FilterModel) else None
     return make_score_fn(model, h, pop, tc.weight_popularity, filt, tc.weight_filter)
 
 def sample_users(users:np.ndarray, # user node ids
@@ -356,6 +370,7 @@ def split_metrics(fn, # score_fn(user node ids) -> scores
 
 def validate(model, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, split:str='valid', device=torch.device('cpu'))->dict:
     "Metrics at k of the model on a held-out split (the run's scoring function, `run_scorer`); at most `tc.valid_users` users."
+    if ds.matrix(split, tc.truth).nnz == 0: return {}   # nothing to measure: do not build the scorer (a filter's SVD can take a minute)
     return split_metrics(run_scorer(model, embeddings(model, g, device), ds, tc), ds, tc, split, max_users=tc.valid_users)
 
 # %% ../nbs/03_training.ipynb #b981180d
@@ -449,6 +464,14 @@ def _log_row(row:dict, k:int, best:bool)->str:
     ms = '  '.join(f"{m}@{k} {row[f'valid_{m}']:.4f}" for m in ('precision', 'recall', 'ndcg', 'coverage') if f'valid_{m}' in row)
     return f"epoch {row['epoch']:3d}  loss {row['loss']:.4f}  lr {row['lr']:.3g}  {ms}  {row['seconds']:.1f}s" + ('  *' if best else '')
 
+def _filter_only(model:FilterModel, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, until:Optional[int], log)->tuple:
+    "`train` for the filter family: nothing to learn; epoch 0 is the filter itself, validated once (not for a refit)."
+    t0 = time.time()
+    m = {} if until is not None else validate(model, g, ds, tc)
+    row = {'epoch': 0, 'loss': float('nan'), 'lr': 0.0, **{f'valid_{k}': v for k, v in m.items()}, 'seconds': time.time() - t0}
+    if m: log(_log_row(row, tc.k, True))
+    return model, pd.DataFrame([row]), {'best_epoch': 0, 'epochs_planned': 0, **m}
+
 @serial_for_blocks
 def train(cfg:Config, # hyperparameters
           g:dgl.DGLGraph, # training graph (from build_graph)
@@ -466,6 +489,7 @@ def train(cfg:Config, # hyperparameters
     log = log or (lambda *a, **k: None)
     seed_everything(tc.seed)
     model = build_model(g, cfg.model).to(dev)
+    if isinstance(model, FilterModel): return _filter_only(model, g, ds, tc, until, log)
     if init is not None: model.load_state_dict(init)
     opt = _optimizer(model, tc)
     st = dict(epoch=0, best=-math.inf, best_epoch=None, best_state=None, bad=0, history=[], planned=tc.epochs, seconds=0.0)
@@ -528,7 +552,7 @@ def calibrate(cfg:Config, # the run's config (its norm_power and weight_filter a
     "Choose the dot head's `norm_power`, then `weight_filter`, on (a sample of) the validation split."
     tc = cfg.train
     truth = ds.matrix('valid', tc.truth); users = np.flatnonzero(np.diff(truth.indptr) > 0)
-    if not tc.calibrate or len(users) == 0: return cfg, pd.DataFrame()
+    if not tc.calibrate or len(users) == 0 or isinstance(model, FilterModel): return cfg, pd.DataFrame()
     users = sample_users(users, tc.calibrate_users, tc.seed)
     h, rows, cur = embeddings(model, g, device), [], cfg
     for name, values in CALIBRATION.items():
@@ -560,7 +584,7 @@ def refit(cfg:Config, # the run's config (after calibration)
          ): # the refitted model
     "The served model: the recipe trained again on every interaction, from the same start, for the selected epochs, on the selection's schedule."
     ds_all = all_as_training(ds)
-    c = cfg.replace(epochs=planned, minutes=None)
+    c = cfg.replace(epochs=max(planned, 1), minutes=None)   # the filter family plans 0 epochs
     model, _, _ = train(c, build_graph(ds_all, cfg.data.duplicates), ds_all, progress=progress, log=None, until=epochs, init=init)
     return model
 
@@ -571,7 +595,7 @@ def _examples(model, h:dict, ds:Dataset, tc:TrainConfig, n_users:int, k:int=10)-
     cand = np.unique(ds.interactions.user[ds.interactions.split == 'valid'].values)
     if len(cand) == 0: cand = np.arange(ds.n_users)
     users = np.sort(rng.choice(cand, size=min(n_users, len(cand)), replace=False))
-    top, sc = topk_scores(make_score_fn(model, h), users, ds.n_items, k, exclude=exclusion(ds, tc.exclude))
+    top, sc = topk_scores(run_scorer(model, h, ds, tc), users, ds.n_items, k, exclude=exclusion(ds, tc.exclude))
     rows = pd.DataFrame({'customer_id': np.repeat(ds.ids['user'].to_raw(users), k), 'rank': np.tile(np.arange(1, k + 1), len(users)),
                          'item_id': ds.ids['item'].to_raw(top.ravel()), 'score': sc.ravel()})
     if 'item' in ds.tables: rows = rows.join(ds.tables['item'], on='item_id')
@@ -609,7 +633,8 @@ def fit_run(cfg:Config, # hyperparameters
     pop_m = split_metrics(lambda u: pop.expand(len(u), -1), ds, tc)
     served, t_refit = None, time.time()
     if tc.serve == 'refit':
-        log(f"refitting on every interaction for the selected {best['best_epoch']} epochs (the served model)")
+        log("the served filter reads every interaction (nothing to refit)" if isinstance(model, FilterModel) else
+            f"refitting on every interaction for the selected {best['best_epoch']} epochs (the served model)")
         served = refit(cfg, ds, best['best_epoch'], best['epochs_planned'], progress, init=init)
     metrics = {'k': tc.k, 'valid': validate(model, g, ds, tc) if len(cal) else selected, 'valid_popularity': pop_m,
                'valid_selected_epoch': selected, 'calibration': cal.to_dict(orient='records'),

@@ -311,3 +311,26 @@ def test_faiss_missing_is_a_clear_error(run, tmp_path):
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=ENV, timeout=300)
     assert r.returncode == 2 and 'pip install faiss-cpu' in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert not (tmp_path/'r.csv').exists()
+
+
+def test_filter_family_trains_evaluates_and_serves(shop, tmp_path):
+    "A run of the training-free filter family goes through train, evaluate and recommend like any run."
+    run = tmp_path/'filter-run'
+    r = gnnrec('train', '--interactions', shop/'interactions.csv', '--family', 'filter', '--filter_rank', '16',
+               '--filter_degree', '0.1', '--out', run, '--no-progress')
+    assert 'nothing to refit' in r.stdout and (run/'model.pt').exists()
+    gnnrec('evaluate', '--run', run, '--baselines', 'popularity', 'graphfilter')
+    table = pd.read_csv(run/'evaluation.csv', index_col='model')
+    assert table.loc['gnn', 'recall@20'] > table.loc['popularity', 'recall@20']   # the filter ranks, not a stub
+    assert table.loc['gnn', 'recall@20'] != table.loc['graphfilter', 'recall@20'] # the rank-16 part changes the linear filter's lists
+    _, recs = recommend(run, tmp_path, '--users', 'all', '--k', '20')
+    assert set(recs.source) == {'gnn'} and not set(zip(recs.customer_id, recs.item_id)) & bought_pairs(run)
+    items = pd.read_csv(run/'graph'/'ids'/'item.csv', dtype=str).raw_id.tolist()
+    hist = pd.DataFrame({'customer_id': 'fresh', 'item_id': items[:3], 'timestamp': '2021-03-01', 'click': 0, 'purchase': 1})
+    hist.to_csv(tmp_path/'history.csv', index=False)
+    _, fresh = recommend(run, tmp_path, '--users', 'fresh', 'ghost', '--history', tmp_path/'history.csv', '--k', '20', name='fresh.csv')
+    mine, ghost = fresh[fresh.customer_id == 'fresh'], fresh[fresh.customer_id == 'ghost']
+    assert set(mine.source) == {'history'} and not set(items[:3]) & set(mine.item_id)   # from the history, bought ones excluded
+    assert mine.item_id.tolist() != ghost.item_id.tolist()                              # personalised, not the popularity fallback
+    r = gnnrec('recommend', '--run', run, '--users', 'all', '--index', 'faiss', check=False)
+    assert r.returncode == 2 and r.stderr.count('\n') == 1 and ('embeddings' in r.stderr or 'faiss' in r.stderr)
