@@ -28,8 +28,8 @@ from .filters import GraphFilter
 # %% auto #0
 __all__ = ['SECTIONS', 'CALIBRATION', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'shared_negatives',
            'positive_pairs', 'n_steps', 'batch_loss', 'batches', 'lr_factor', 'plan_epochs', 'popularity', 'exclusion',
-           'embeddings', 'graph_filter', 'make_score_fn', 'run_scorer', 'sample_users', 'split_metrics', 'validate',
-           'partial_dir', 'Run', 'train_epoch', 'serial_threads', 'serial_for_blocks', 'train', 'calibrate',
+           'embeddings', 'check_filter', 'graph_filter', 'make_score_fn', 'run_scorer', 'sample_users', 'split_metrics',
+           'validate', 'partial_dir', 'Run', 'train_epoch', 'serial_threads', 'serial_for_blocks', 'train', 'calibrate',
            'all_as_training', 'refit', 'write_run', 'fit_run', 'start_run', 'train_run', 'load_run']
 
 # %% ../nbs/03_training.ipynb #c4670ee5
@@ -296,6 +296,13 @@ def embeddings(model, g:dgl.DGLGraph, device=torch.device('cpu'))->dict:
 
 _FILTER = {}   # the last graph filter built: (key, interactions, filter)
 
+def check_filter(tc:TrainConfig, ds:Dataset):
+    "Raise a clear error when the filter settings cannot fit the data (before anything is written)."
+    side = min(ds.n_users, ds.n_items)
+    if tc.filter_rank > side:
+        raise ValueError(f"TrainConfig.filter_rank={tc.filter_rank} exceeds the smaller side of the interaction matrix "
+                         f"({ds.n_users} users x {ds.n_items} items): choose --filter_rank {side} or less")
+
 def graph_filter(ds:Dataset, # the dataset: the filter reads its training interactions
                  tc:TrainConfig, # the filter_* settings and the seed
                 )->GraphFilter:
@@ -304,6 +311,7 @@ def graph_filter(ds:Dataset, # the dataset: the filter reads its training intera
     key = (tuple(sorted(kw.items())), tc.seed)
     last = _FILTER.get('last')
     if last is not None and last[0] == key and last[1] is ds.interactions: return last[2]
+    check_filter(tc, ds)
     _FILTER.clear()   # free the old one first: its factors can be large
     f = GraphFilter(ds.matrix('train', 'all'), seed=tc.seed, **kw)
     _FILTER['last'] = (key, ds.interactions, f)
@@ -694,6 +702,7 @@ def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from t
         if cfg.train.truth == 'purchase' and not ds.interactions.purchase.any():
             raise DataError(f"{interactions}: no interaction is a purchase (column '{cfg.data.purchase_col}' is 0 everywhere): name the "
                             f"purchase column with --purchase_col, or learn and validate on every interaction with --truth all")
+        check_filter(cfg.train, ds)
         g = build_graph(ds, cfg.data.duplicates)
         start_run(out, cfg, g, ds, overwrite)
     return fit_run(cfg, g, ds, out, resume, progress, log)

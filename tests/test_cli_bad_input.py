@@ -204,3 +204,12 @@ def test_unusual_but_valid_input(tmp_path, case):
     assert sorted(users) == sorted(EXPECTED_USERS.get(case, ['u1', 'u2'])), users
     inter = pd.read_parquet(tmp_path/'out'/'interactions.parquet')
     assert len(inter) == 3 and inter.timestamp.dt.year.unique().tolist() == [2020]
+
+
+def test_filter_rank_larger_than_the_data(tmp_path):
+    "A graph filter that cannot fit the data is refused before a run directory is started."
+    (tmp_path/'interactions.csv').write_text(GOOD)
+    r = subprocess.run(GNNREC + ['train', '--interactions', str(tmp_path/'interactions.csv'), '--family', 'filter',
+                                 '--filter_rank', '50', '--out', str(tmp_path/'out'), '--no-progress'],
+                       capture_output=True, text=True, timeout=120)
+    check_error(r, tmp_path, 'filter_rank=50', '2 users x 2 items', '--filter_rank 2 or less')
