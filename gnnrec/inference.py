@@ -500,7 +500,7 @@ def update_run(run:Run|str|Path, # the run to continue
     cfg = r.cfg.replace(minutes=minutes, **overrides)
     g = build_graph(ds, dc.duplicates)
     work = start_run(out, cfg, g, ds, overwrite)
-    src = r.served if r.served is not None else r.model
+    src = r.model   # the selected weights: the served refit has already seen the rows the new split holds out
     torch.save(warm_state(build_model(g, cfg.model), src.state_dict()), work/'init.pt')
     log(f"updating {r.path} with {rep['history_rows']} new interactions ({rep['new_users']} new users, {rep['new_items']} new items), "
         f"{minutes:g} minutes")
