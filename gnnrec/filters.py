@@ -13,7 +13,7 @@ import torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['degree_power', 'normalised_matrix', 'top_singular', 'cheb_coefficients', 'GraphFilter']
+__all__ = ['degree_power', 'normalised_matrix', 'top_singular', 'cheb_coefficients', 'GraphFilter', 'row_scaled']
 
 # %% ../nbs/02b_filters.ipynb #1203be61
 def degree_power(d:np.ndarray, # degrees (counts, >= 0)
@@ -140,14 +140,17 @@ def chebyshev(self:GraphFilter, users:np.ndarray)->torch.Tensor: # (len(users), 
     return out
 
 # %% ../nbs/02b_filters.ipynb #75637129
-def _row_scale(s:torch.Tensor, ref:torch.Tensor)->torch.Tensor:
-    "`s` rescaled so that each row's largest absolute value is that of `ref`'s row."
-    return s / s.abs().amax(1, keepdim=True).clamp(min=1e-12) * ref.abs().amax(1, keepdim=True)
+def row_scaled(s:torch.Tensor, # scores (n, n_items)
+               ref:torch.Tensor|None=None, # scores whose row maxima `s` takes on (None: 1)
+              )->torch.Tensor:
+    "`s` with each row divided by its largest absolute value, times that of `ref`'s row (rows of zeros stay zero)."
+    s = s / s.abs().amax(1, keepdim=True).clamp(min=1e-12)
+    return s if ref is None else s * ref.abs().amax(1, keepdim=True)
 
 @patch
 def __call__(self:GraphFilter, users:np.ndarray)->torch.Tensor: # (len(users), n_items) filter scores
     "Scores of `users` (rows of the training matrix) against every item: (L + a·I + c·C) ⊙ degree^γ."
     lin = s = self.linear(users)
-    if self.V is not None and self.ideal: s = s + self.ideal * _row_scale(self.low_pass(users), lin)
-    if self.coef is not None: s = s + self.cheb * _row_scale(self.chebyshev(users), lin)
+    if self.V is not None and self.ideal: s = s + self.ideal * row_scaled(self.low_pass(users), lin)
+    if self.coef is not None: s = s + self.cheb * row_scaled(self.chebyshev(users), lin)
     return s * self.post if self.post is not None else s

@@ -23,7 +23,7 @@ from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACT
 from .model import (ModelConfig, build_model, make_negative_sampler, full_graph_pairs, PairScores, full_graph_loss,
                           edge_weights, recency_weights, FilterModel)
 from .metrics import topk_scores, ranking_metrics
-from .filters import GraphFilter
+from .filters import GraphFilter, row_scaled
 
 # %% auto #0
 __all__ = ['SECTIONS', 'CALIBRATION', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'shared_negatives',
@@ -317,10 +317,6 @@ def graph_filter(ds:Dataset, # the dataset: the filter reads its training intera
     _FILTER['last'] = (key, ds.interactions, f)
     return f
 
-def _row_scaled(s:torch.Tensor)->torch.Tensor:
-    "Each row divided by its largest absolute value (rows of zeros stay zero)."
-    return s / s.abs().amax(1, keepdim=True).clamp(min=1e-12)
-
 def make_score_fn(model, # the trained model
                   h:dict, # embeddings from embeddings
                   pop:Optional[np.ndarray]=None, # popularity to blend in (None: no blend)
@@ -338,7 +334,7 @@ def make_score_fn(model, # the trained model
         else: s = model.score_all(h['user'][torch.as_tensor(users, device=items.device)], items).float()
         if filt is not None and weight_filter and not isinstance(model, FilterModel):
             f = torch.as_tensor(filt(np.asarray(users)), device=items.device)
-            s = _row_scaled(s) + weight_filter * _row_scaled(f)
+            s = row_scaled(s) + weight_filter * row_scaled(f)
         return (s + weight * p if p is not None else s).cpu()
     return score_fn
 
