@@ -30,7 +30,7 @@ __all__ = ['SECTIONS', 'CALIBRATION', 'TrainConfig', 'Config', 'seed_everything'
            'positive_pairs', 'n_steps', 'batch_loss', 'batches', 'lr_factor', 'plan_epochs', 'popularity', 'exclusion',
            'embeddings', 'check_filter', 'graph_filter', 'make_score_fn', 'run_scorer', 'sample_users', 'split_metrics',
            'validate', 'partial_dir', 'Run', 'train_epoch', 'serial_threads', 'serial_for_blocks', 'train', 'calibrate',
-           'all_as_training', 'refit', 'write_run', 'fit_run', 'start_run', 'train_run', 'load_run']
+           'all_as_training', 'refit', 'write_run', 'fit_run', 'start_run', 'prepare', 'train_run', 'load_run']
 
 # %% ../nbs/03_training.ipynb #c4670ee5
 @dataclass
@@ -162,15 +162,18 @@ def _device(name:str)->torch.device:
 def epoch_edges(g:dgl.DGLGraph, # the training graph
                 tc:TrainConfig, # sampling ratios
                 rng:np.random.Generator, # the epoch's generator
+                pool:dict|None=None, # canonical etype -> the edge ids to sample from (a trainer's share, chapter 06b); default every edge
                )->dict: # canonical etype -> edge ids (int64 tensor)
     "The edges trained on in one epoch: a sample of purchases and, optionally, of clicks."
     out = {}
     for kind, frac in (('purchase', tc.purchases_sample), ('click', tc.clicks_sample if tc.train_on_clicks else 0)):
         cet = INTERACTIONS[kind]
-        if frac == 0 or cet not in g.canonical_etypes or g.num_edges(cet) == 0: continue
-        n = g.num_edges(cet)
+        if frac == 0 or cet not in g.canonical_etypes: continue
+        ids = torch.arange(g.num_edges(cet)) if pool is None else pool.get(cet, torch.zeros(0, dtype=torch.int64))
+        n = len(ids)
+        if n == 0: continue
         e = np.sort(rng.choice(n, size=max(1, int(round(frac * n))), replace=False)) if frac < 1 else np.arange(n)
-        out[cet] = torch.as_tensor(e, dtype=torch.int64)
+        out[cet] = ids[torch.as_tensor(e, dtype=torch.int64)]
     if not out:
         raise DataError("the training split has no purchase to train on" + ("" if tc.train_on_clicks else " (and train_on_clicks is off)") +
                         ": name the column that marks purchases with --purchase_col, or learn from clicks too with --train_on_clicks")
@@ -205,10 +208,11 @@ def batch_loss(model, # the model
                neg_g:dgl.DGLGraph|None, # negative pairs (None with shared negatives)
                ets:list, # canonical etypes of the batch's positives
                input_nodes=None, # the blocks' input nodes
+               forward=None, # what computes the pair scores, default `model` (a `DistributedDataParallel` wrapper of it, chapter 06b)
               )->torch.Tensor: # scalar
     "The loss of one batch: per-pair negatives through the model's head, or shared negatives (`full_graph_loss`)."
     if neg_g is not None:
-        p, n = model(graphs, pos, neg_g, ets, input_nodes)
+        p, n = (forward or model)(graphs, pos, neg_g, ets, input_nodes)
         return model.loss(p, n, model.pos_weights(g, pos, ets))
     pairs, w = pos
     return full_graph_loss(model, model.embed(graphs), pairs, w, ntypes=(ets[0][0], ets[0][2]))
@@ -219,6 +223,7 @@ def batches(g:dgl.DGLGraph, # the training graph
             tc:TrainConfig, # batch size, fan-out, full graph or not
             device:torch.device=torch.device('cpu'), # where batches go
             cache:dict|None=None, # keeps the positives of a whole-epoch step between epochs, when they do not change
+            loader=None, # loader(g, eids, block sampler, negative sampler, tc) -> (input nodes, positives, negatives, blocks); default DGL's DataLoader
            ): # yields (graph or blocks, positives, negative pair graph or None, input nodes)
     "Batches of positive and negative edges with the graph (full) or the sampled blocks to embed them."
     mc = model.cfg
@@ -243,10 +248,12 @@ def batches(g:dgl.DGLGraph, # the training graph
     layers = max(mc.n_layers, 1)
     base = (dgl.dataloading.MultiLayerFullNeighborSampler(layers) if tc.fanout == 0
             else dgl.dataloading.NeighborSampler([tc.fanout] * layers))
-    sampler = dgl.dataloading.as_edge_prediction_sampler(base, exclude='reverse_types', reverse_etypes=reverse_etypes(g),
-                                                         negative_sampler=neg_sampler)
-    loader = dgl.dataloading.DataLoader(g, eids, sampler, batch_size=tc.batch_size, shuffle=True, drop_last=False, device=device)
-    for input_nodes, pos, neg, blocks in loader:
+    if loader: it = loader(g, eids, base, neg_sampler, tc)
+    else:
+        sampler = dgl.dataloading.as_edge_prediction_sampler(base, exclude='reverse_types', reverse_etypes=reverse_etypes(g),
+                                                             negative_sampler=neg_sampler)
+        it = dgl.dataloading.DataLoader(g, eids, sampler, batch_size=tc.batch_size, shuffle=True, drop_last=False, device=device)
+    for input_nodes, pos, neg, blocks in it:
         yield blocks, pos, neg, input_nodes
 
 # %% ../nbs/03_training.ipynb #a0c1e2fa
@@ -430,15 +437,17 @@ def train_epoch(model, # the model, in training mode
                 device:torch.device=torch.device('cpu'), # where batches go
                 cache:dict|None=None, # see `batches`
                 progress:bool=False, # a tqdm bar over the steps
+                cluster=None, # distributed training (`Cluster`, chapter 06b): its loader and its wrapper of the model
                )->tuple: # (mean loss, learning rate of the last step)
     "One epoch of steps, each with the learning rate the schedule gives its position."
-    n, losses, lr = n_steps(eids, tc), [], tc.lr
-    for b, (graphs, pos, neg, inp) in enumerate(tqdm(batches(g, model, eids, tc, device, cache), total=n, desc=f'epoch {epoch}',
+    n, losses, lr = (cluster.n_steps if cluster else n_steps)(eids, tc), [], tc.lr
+    loader, fwd = (cluster.loader, cluster.wrap(model)) if cluster else (None, None)
+    for b, (graphs, pos, neg, inp) in enumerate(tqdm(batches(g, model, eids, tc, device, cache, loader), total=n, desc=f'epoch {epoch}',
                                                      leave=False, disable=not progress)):
         lr = tc.lr * lr_factor((epoch - 1 + b / n) / planned, tc.warmup, tc.decay)
         for group in opt.param_groups: group['lr'] = lr
         ets = list(eids) if isinstance(pos, tuple) else [c for c in eids if pos.num_edges(c) > 0]
-        loss = batch_loss(model, g, graphs, pos, neg, ets, inp)
+        loss = batch_loss(model, g, graphs, pos, neg, ets, inp, fwd)
         opt.zero_grad(); loss.backward(); opt.step()
         losses.append(loss.item())
     return float(np.mean(losses)), lr
@@ -487,6 +496,7 @@ def train(cfg:Config, # hyperparameters
           on_epoch=None, # called as on_epoch(epoch, row) after each validation (row: loss and valid_* metrics); may raise to stop (e.g. optuna.TrialPruned)
           until:Optional[int]=None, # stop after this epoch and keep its weights, without validating (a refit: the schedule still spans `epochs`)
           init:Optional[dict]=None, # a state dict to start from instead of the random initialisation (a warm start)
+          cluster=None, # one trainer of a distributed job (`Cluster`, chapter 06b): `g` is then a DistGraph, and the cluster gives each epoch's edges, the loader, validation and the decisions every trainer must share
          )->tuple: # (model with the best weights, history DataFrame, best validation metrics and the schedule)
     "Train a model on `g`, selecting the best epoch on the validation split, within `epochs` and the time budget."
     tc, dev = cfg.train, _device(cfg.train.device)
@@ -504,19 +514,21 @@ def train(cfg:Config, # hyperparameters
         model.load_state_dict(saved.pop('model')); opt.load_state_dict(saved.pop('opt')); st.update(saved)
         if not tc.minutes: st['planned'] = tc.epochs   # without a budget the schedule spans `epochs`
         log(f"resuming from the checkpoint of epoch {st['epoch']}")
-    g, cache = g.to(dev), {}
+    g, cache = (g if cluster else g.to(dev)), {}
+    agree = cluster.agree if cluster else (lambda x: x)   # what rank 0 decides, every trainer does (or collectives hang)
     t_start, t_ckpt = time.time() - st['seconds'], -math.inf
     bar = tqdm(total=st['planned'], initial=st['epoch'], desc='epochs', disable=not progress)
     for epoch in range(st['epoch'] + 1, tc.epochs + 1):
         if epoch > st['planned'] or st['bad'] >= tc.patience or (until and epoch > until): break
         t0 = time.time()
         seed_everything(_epoch_seed(tc.seed, epoch))
-        eids = epoch_edges(g, tc, np.random.default_rng(_epoch_seed(tc.seed, epoch)))
+        eids = (cluster.epoch_edges if cluster else epoch_edges)(g, tc, np.random.default_rng(_epoch_seed(tc.seed, epoch)))
         model.train()
-        loss, lr = train_epoch(model, opt, g, eids, tc, epoch, st['planned'], dev, cache, progress)
+        loss, lr = train_epoch(model, opt, g, eids, tc, epoch, st['planned'], dev, cache, progress, cluster)
         t1 = time.time()
         last = epoch == st['planned'] or epoch == tc.epochs
-        m = None if until else validate(model, g, ds, tc, device=dev) if epoch == 1 or last or epoch % tc.valid_every == 0 else None
+        check = not until and (epoch == 1 or last or epoch % tc.valid_every == 0)
+        m = (cluster.validate(model, ds, tc) if cluster else validate(model, g, ds, tc, device=dev)) if check else None
         row = {'epoch': epoch, 'loss': loss, 'lr': lr, **{f'valid_{k}': v for k, v in (m or {}).items()}, 'seconds': time.time() - t0}
         st['history'].append(row)
         if m is not None:
@@ -531,13 +543,14 @@ def train(cfg:Config, # hyperparameters
         st['epoch'], st['seconds'] = epoch, time.time() - t_start
         if tc.minutes and epoch < st['planned'] and st['seconds'] + row['seconds'] > 60 * tc.minutes:
             log(f"stopping after epoch {epoch}: the next epoch would overrun the {tc.minutes:g}-minute budget"); st['planned'] = epoch
+        st['planned'] = agree(st['planned'])
         bar.update(1)
         if ckpt and (epoch == 1 or time.time() - t_ckpt >= 60 * tc.checkpoint_minutes or epoch >= st['planned']):
             _save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), **st); t_ckpt = time.time()
         if on_epoch and m is not None: on_epoch(epoch, row)
     bar.close()
     if st['best_state'] is not None and not until: model.load_state_dict(st['best_state'])
-    model.forget_untrained(g)   # users without an edge: their id embeddings are only their random start
+    if not cluster: model.forget_untrained(g)   # users without an edge: their id embeddings are only their random start (a cluster does it once ids are mapped back)
     hist = pd.DataFrame(st['history'])
     keep = int(hist.epoch.iloc[-1]) if until or st['best_epoch'] is None else st['best_epoch']
     best_row = hist[hist.epoch == keep].iloc[0]
@@ -620,13 +633,14 @@ def fit_run(cfg:Config, # hyperparameters
             resume:bool=False, # continue from the partial directory's checkpoint
             progress:bool=True, # progress bars
             log=print, # where to print
+            trained:tuple|None=None, # (model, history, best) of a training done elsewhere (a distributed job): only calibrate, refit and write
            )->Run:
     "Train in the partial directory of `out` (holding params.yaml and graph/), calibrate, refit, write the run and rename it into place."
     work = partial_dir(out); log = log or (lambda *a, **k: None)
     init = torch.load(work/'init.pt') if (work/'init.pt').exists() else None   # a warm start (gnnrec update)
     log(f"{ds}")
-    t0 = time.time()
-    model, hist, best = train(cfg, g, ds, work, resume, progress, log, init=init)
+    t0 = time.time() - (float(trained[1].seconds.sum()) if trained else 0.0)
+    model, hist, best = trained or train(cfg, g, ds, work, resume, progress, log, init=init)
     selected = {k: v for k, v in best.items() if k not in ('best_epoch', 'epochs_planned')}
     cfg, cal = calibrate(cfg, model, g, ds)
     tc = cfg.train
@@ -672,6 +686,21 @@ def start_run(out:Path, # the run directory to create
     cfg.save(work/'params.yaml'); save_graph(work/'graph', g, ds)
     return work
 
+def prepare(cfg:Config, # the run's config (data section, and the checks of its training section)
+            interactions:str|Path|None, # interactions file
+            user_features:str|Path|None=None, # user table
+            item_features:str|Path|None=None, # item table
+            display_cols:tuple=(), # text columns kept for display only
+           )->tuple: # (training graph, Dataset)
+    "Load and check the data a run is trained on, and build its training graph (before anything is written)."
+    if interactions is None: raise ValueError("interactions file is required")
+    ds = load_dataset(interactions, cfg.data, user_features, item_features, tuple(display_cols))
+    if cfg.train.truth == 'purchase' and not ds.interactions.purchase.any():
+        raise DataError(f"{interactions}: no interaction is a purchase (column '{cfg.data.purchase_col}' is 0 everywhere): name the "
+                        f"purchase column with --purchase_col, or learn and validate on every interaction with --truth all")
+    check_filter(cfg.train, ds)
+    return build_graph(ds, cfg.data.duplicates), ds
+
 def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from the partial run)
               out:str|Path='runs/run', # the run directory to create
               interactions:str|Path|None=None, # interactions file (None with resume)
@@ -692,14 +721,8 @@ def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from t
     else:
         if out.exists() and not overwrite: raise FileExistsError(f"{out}: run directory exists (use --overwrite)")
         if work.exists() and not overwrite: raise FileExistsError(f"{work}: a partial run exists (use --resume to continue it or --overwrite)")
-        if interactions is None: raise ValueError("interactions file is required")
         cfg = cfg or Config()
-        ds = load_dataset(interactions, cfg.data, user_features, item_features, tuple(display_cols))
-        if cfg.train.truth == 'purchase' and not ds.interactions.purchase.any():
-            raise DataError(f"{interactions}: no interaction is a purchase (column '{cfg.data.purchase_col}' is 0 everywhere): name the "
-                            f"purchase column with --purchase_col, or learn and validate on every interaction with --truth all")
-        check_filter(cfg.train, ds)
-        g = build_graph(ds, cfg.data.duplicates)
+        g, ds = prepare(cfg, interactions, user_features, item_features, display_cols)
         start_run(out, cfg, g, ds, overwrite)
     return fit_run(cfg, g, ds, out, resume, progress, log)
 
