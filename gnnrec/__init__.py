@@ -19,6 +19,10 @@ def threads()->int:
 _os.environ['OMP_NUM_THREADS'] = _os.environ['MKL_NUM_THREADS'] = str(threads())
 _os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 
+# DGL imports tqdm.auto, which warns in a notebook without ipywidgets ("IProgress not found"); gnnrec's own bars are text
+import warnings as _warnings
+_warnings.filterwarnings('ignore', message='IProgress not found')
+
 # %% ../nbs/08_api.ipynb #a8e00005
 def use_threads(n:int|None=None)->int: # the number set
     "Set torch's and DGL's thread pools to `n` (default: `threads()`), also if they already started."

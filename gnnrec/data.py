@@ -15,9 +15,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 # %% auto #0
-__all__ = ['DataError', 'typed_fields', 'DataConfig', 'read_table', 'check_interactions', 'load_interactions', 'Features',
-           'encode_features', 'load_features', 'IdMap', 'apply_policies', 'dedupe', 'split_interactions', 'Dataset',
-           'DataWarning', 'build_dataset', 'load_dataset', 'atomic_dir', 'synthesize', 'write_synthetic',
+__all__ = ['DataError', 'typed_fields', 'fields_markdown', 'DataConfig', 'read_table', 'check_interactions', 'load_interactions',
+           'Features', 'encode_features', 'load_features', 'IdMap', 'apply_policies', 'dedupe', 'split_interactions',
+           'Dataset', 'DataWarning', 'build_dataset', 'load_dataset', 'atomic_dir', 'synthesize', 'write_synthetic',
            'load_movielens', 'load_lightgcn', 'load_lightgcn_split', 'find_shared_data']
 
 # %% ../nbs/00_data.ipynb #ecf93876
@@ -77,6 +77,21 @@ def typed_fields(obj):
     "Check every field of a config dataclass against its annotation, converting text ('30', 'none', 'true') where it can."
     hints = typing.get_type_hints(type(obj))
     for f in dataclasses.fields(obj): setattr(obj, f.name, _typed(hints[f.name], getattr(obj, f.name), f.name))
+
+# %% ../nbs/00_data.ipynb #e9ff57f1
+def fields_markdown(cls:type, # a config dataclass
+                   )->str: # a markdown table: field, type, default, meaning
+    "Every field of a config dataclass with its type, its default and its docments comment."
+    from fastcore.docments import docments
+    hints, docs = typing.get_type_hints(cls), docments(cls)
+    rows = ['| field | type | default | meaning |', '|---|---|---|---|']
+    for f in dataclasses.fields(cls):
+        d = f.default_factory() if f.default_factory is not dataclasses.MISSING else None if f.default is dataclasses.MISSING else f.default
+        default = f'{type(d).__name__}()' if dataclasses.is_dataclass(d) else repr(d)
+        tp = hints[f.name].__name__ if isinstance(hints[f.name], type) else str(hints[f.name]).replace('typing.', '')
+        meaning = (docs.get(f.name) or '').replace('|', '\\|')
+        rows.append(f"| `{f.name}` | `{tp}` | `{default}` | {meaning} |")
+    return '\n'.join(rows)
 
 # %% ../nbs/00_data.ipynb #e9ff57e9
 @dataclass

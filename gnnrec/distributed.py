@@ -5,7 +5,7 @@
 # %% ../nbs/06b_distributed.ipynb #d6b00004
 from __future__ import annotations
 import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
-import contextlib, io, json, os, shutil, signal, socket, subprocess, sys, time
+import contextlib, io, json, os, shutil, signal, socket, subprocess, sys, tempfile, time
 from pathlib import Path
 
 import dgl
@@ -19,7 +19,7 @@ from .graph import INTERACTIONS, reverse_etypes, save_graph, load_graph
 from .train import Config, prepare, train, fit_run, start_run, partial_dir, split_metrics, run_scorer, epoch_edges
 
 # %% auto #0
-__all__ = ['GRAPH_NAME', 'BLOCKS_RECIPE', 'check_distributed', 'partition_run', 'edge_cut', 'reverse_ids', 'Cluster',
+__all__ = ['GRAPH_NAME', 'BLOCKS_RECIPE', 'check_distributed', 'quiet', 'partition_run', 'edge_cut', 'reverse_ids', 'Cluster',
            'ExcludingSampler', 'train_distributed', 'ClusterError', 'Namespaces', 'check_namespaces', 'local_cluster']
 
 # %% ../nbs/06b_distributed.ipynb #d6b00007
@@ -42,6 +42,22 @@ def check_distributed(cfg:Config):
         if wrong: raise ValueError(f"distributed training samples blocks from DistDGL partitions and cannot use {given}: use {use}")
 
 # %% ../nbs/06b_distributed.ipynb #d6b00011
+@contextlib.contextmanager
+def quiet(keep:bool=True): # False: drop the text also when the block fails
+    "Silence what is written to stdout and stderr inside the block, by Python or by native code; shown again if the block fails."
+    sys.stdout.flush(); sys.stderr.flush()
+    saved, sink, py, ok = [os.dup(1), os.dup(2)], tempfile.TemporaryFile(), io.StringIO(), False
+    try:
+        os.dup2(sink.fileno(), 1); os.dup2(sink.fileno(), 2)
+        with contextlib.redirect_stdout(py), contextlib.redirect_stderr(py): yield
+        ok = True
+    finally:
+        os.dup2(saved[0], 1); os.dup2(saved[1], 2)
+        for f in saved: os.close(f)
+        if not ok and keep: sink.seek(0); sys.stderr.write(sink.read().decode(errors='replace') + py.getvalue())
+        sink.close()
+
+# %% ../nbs/06b_distributed.ipynb #d6b00036
 def partition_run(cfg:Config, # the run's config: its data section reads the files (and its checks apply)
                   interactions:str|Path, # interactions file
                   user_features:str|Path|None=None, # user table
@@ -61,9 +77,17 @@ def partition_run(cfg:Config, # the run's config: its data section reads the fil
     out = Path(out)
     with atomic_dir(out, overwrite) as tmp:
         cfg.save(tmp/'params.yaml'); save_graph(tmp/'graph', g, ds)
-        with contextlib.redirect_stdout(io.StringIO()):   # DGL's partitioner prints a page of counts (and "0 edge cuts", whatever the cut)
-            nid, eid = dgl.distributed.partition_graph(g, GRAPH_NAME, parts, str(tmp), part_method=method, return_mapping=True,
-                                                       balance_edges=True)
+        for attempt in range(3):   # seeded: the same data gives the same partitions
+            dgl.seed(cfg.train.seed + attempt)
+            try:
+                with quiet(keep=attempt == 2):   # DGL's partitioner prints a page of counts (and "0 edge cuts", whatever the cut), some from C++
+                    nid, eid = dgl.distributed.partition_graph(g, GRAPH_NAME, parts, str(tmp), part_method=method, return_mapping=True,
+                                                               balance_edges=True)
+                break
+            except IndexError as e:   # DGL 2.1 indexes the first node and edge of every type in every partition
+                if attempt == 2:
+                    raise ValueError(f"--parts {parts}: DGL's partitioner failed ({e}); it needs nodes and edges of every type in every "
+                                     f"partition: use fewer partitions") from e
         torch.save({'nid': nid, 'eid': eid}, tmp/'mapping.pt')
         cut = edge_cut(g, nid, tmp/f'{GRAPH_NAME}.json')
     log(f"{parts} partition(s) ({method}) of {g.num_nodes()} nodes and {g.num_edges()} edges, {cut:.1%} of the interactions "

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
 import dataclasses, time, warnings
-from tqdm.auto import tqdm
+from tqdm import tqdm
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path

@@ -18,6 +18,9 @@ from dgl.nn import HeteroGraphConv, SAGEConv
 
 from .data import typed_fields
 
+# torch marks its CSR tensors 'beta' on first use; the LightGCN kernels use them deliberately (and test them below)
+warnings.filterwarnings('ignore', message='Sparse CSR tensor support is in beta')
+
 # %% auto #0
 __all__ = ['AGGREGATORS', 'UI_TYPES', 'HEADS', 'LSE_BLOCK', 'ModelConfig', 'InputLayer', 'MeanNNConv', 'make_conv', 'SageEncoder',
            'ui_etypes', 'ui_degrees', 'lightgcn_adjacency', 'sparse_mm', 'sparse_transpose', 'lightgcn_graph',

@@ -16,7 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 import torch
 import yaml
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .data import DataConfig, DataError, Dataset, load_dataset, write_synthetic, typed_fields
 from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACTIONS

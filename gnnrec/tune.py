@@ -383,7 +383,7 @@ def run_study(cfg_base:Config|None=None, # base config: fixed values, and the st
     with study_lock(lock_path), warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*CPU affinity.*')
         warnings.filterwarnings('ignore', category=optuna.exceptions.ExperimentalWarning)
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        optuna.logging.set_verbosity(optuna.logging.ERROR)   # `after` reports every trial, a failed one with its error in one line
         try:
             pruner = (prune if isinstance(prune, optuna.pruners.BasePruner) else
                       optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2) if prune else optuna.pruners.NopPruner())

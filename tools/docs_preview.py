@@ -19,7 +19,8 @@
 Usage (from the repository root):
     OMP_NUM_THREADS=1 .venv/bin/python tools/docs_preview.py [--out _site] [--only 01_graph] [--no-execute]
 
-Exit status 0 when every page executed and rendered, 1 otherwise (the failing notebook and cell are named; the
+Exit status 0 when every page executed and rendered without blemishes (stderr, warnings, tracebacks or temporary
+paths in its outputs, unless the cell is tagged shows-message; --allow-blemishes accepts them), 1 otherwise (the failing notebook and cell are named; the
 page is still written, with the outputs up to the failure and a red banner), 2 for a bad --only name.
 After the summary, "notes" list what nbdev silently drops or re-runs (prose in the title cell, cells mixing
 imports with code): not failures, but a reader notices them.
@@ -32,6 +33,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -332,6 +334,8 @@ header.docs-header .description { font-style: italic; font-size: 1.25em; opacity
 .jp-RenderedMarkdown blockquote { border-left: 3px solid #ccc; margin-left: 0; padding-left: 12px; }
 .jp-RenderedMarkdown table { margin-left: 0; }
 .jp-OutputArea-output pre { max-height: 40em; overflow: auto; }
+.jp-RenderedMarkdown pre { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 4px; padding: 8px 12px; margin: 8px 0 14px 0; overflow: auto; }
+.jp-RenderedMarkdown pre code { background: none; }
 </style>
 """
 
@@ -385,6 +389,32 @@ def render(nb, page: dict, pages: list[dict], failure: str | None) -> str:
 
 # ---------------------------------------------------------------------------------------------------------------
 
+SHOWS_MESSAGE_TAG = 'shows-message'   # a cell whose output explains that very message (a warning, an error): not a blemish
+_re_tmp = re.compile(r'(?<![\w.])(/tmp|/var/folders|' + re.escape(tempfile.gettempdir()) + r')/[\w.-]+')
+_re_warning = re.compile(r'\b(\w*Warning: |warning: |Traceback \(most recent call last\))')
+
+
+def blemishes(nb) -> list[str]:
+    "What a reader should not meet on a page: stderr, error outputs, tracebacks, warnings and temporary paths in visible outputs."
+    out = []
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != 'code' or SHOWS_MESSAGE_TAG in c.metadata.get('tags', []): continue
+        where = f'cell {i} (`{_first_line(c.source)}`)'
+        for o in c.get('outputs', []):
+            kind = o.get('output_type')
+            if kind == 'error': out.append(f"{where}: an error output ({o.get('ename')}: {str(o.get('evalue'))[:80]})"); continue
+            if kind == 'stream':
+                text = o.get('text', '')
+                if o.get('name') == 'stderr': out.append(f"{where}: stderr: {text.strip().splitlines()[0][:100] if text.strip() else '(blank)'}")
+            else:
+                d = o.get('data', {})
+                text = d.get('text/plain', '') if 'text/html' not in d and 'text/markdown' not in d else d.get('text/markdown', '')
+                text = ''.join(text) if isinstance(text, list) else text
+            if (m := _re_warning.search(text)) and o.get('name') != 'stderr': out.append(f"{where}: {m.group(1).strip()} in the output")
+            if m := _re_tmp.search(text): out.append(f"{where}: a temporary path in the output ({m.group(0)})")
+    return out
+
+
 def build(page: dict, pages: list[dict], out: Path, do_exec: bool, kernel: str, timeout: int, skip_flags: set, site: str) -> dict:
     import nbformat
     path = NBS / page['nb']
@@ -413,6 +443,7 @@ def build(page: dict, pages: list[dict], out: Path, do_exec: bool, kernel: str, 
         res['stderr'] = sum(1 for c in pnb.cells for o in c.get('outputs', []) if o.get('output_type') == 'stream' and o.get('name') == 'stderr')
         res['errors'] = sum(1 for c in pnb.cells for o in c.get('outputs', []) if o.get('output_type') == 'error')
         res['show_doc'] = sum(1 for c in pnb.cells if c.cell_type == 'code' and c.source.strip().startswith('show_doc('))
+        res['blemishes'] = blemishes(pnb)
         page_html = render(pnb, page, pages, failure)
     except PageError as e:
         failure = failure or str(e); page_html = None
@@ -434,6 +465,7 @@ def main(argv=None) -> int:
     ap.add_argument('--no-execute', action='store_true', help='do not run the notebooks (show_doc output is still made)')
     ap.add_argument('--timeout', type=int, default=600, help='seconds per cell (default 600)')
     ap.add_argument('--kernel', default=None, help='Jupyter kernel (default: gnnrec if registered, else python3)')
+    ap.add_argument('--allow-blemishes', action='store_true', help='exit 0 even when a page shows stderr, warnings or temporary paths')
     a = ap.parse_args(argv)
 
     os.chdir(ROOT)                        # nbdev's get_config() finds settings.ini from here
@@ -467,16 +499,21 @@ def main(argv=None) -> int:
         results.append(r)
         print(f"  {p['nb']:<22} {'FAILED' if r['error'] else 'ok':<6} {r['exec_s'] + r['proc_s'] + r['render_s']:6.1f} s", flush=True)
 
-    print(f"\n{'page':<16} {'notebook':<22} {'status':<7} {'exec s':>7} {'docs s':>7} {'html s':>7} {'KB':>6} {'show_doc':>8} {'stderr':>6} {'not run':>7}")
+    print(f"\n{'page':<16} {'notebook':<22} {'status':<7} {'exec s':>7} {'docs s':>7} {'html s':>7} {'KB':>6} {'show_doc':>8} {'stderr':>6} {'blemish':>7} {'not run':>7}")
     for r in results:
         print(f"{r['page']:<16} {r['nb']:<22} {'FAILED' if r['error'] else 'ok':<7} {r['exec_s']:7.1f} {r['proc_s']:7.1f} "
-              f"{r['render_s']:7.1f} {r.get('kb', 0):6.0f} {r.get('show_doc', 0):8d} {r.get('stderr', 0):6d} {r['not_run']:7d}")
+              f"{r['render_s']:7.1f} {r.get('kb', 0):6.0f} {r.get('show_doc', 0):8d} {r.get('stderr', 0):6d} {len(r.get('blemishes', [])):7d} {r['not_run']:7d}")
     print(f"total {time.time() - t0:.0f} s; open {out / 'index.html'}")
     notes = [(p['nb'], n) for p, r in zip(todo, results) for n in title_cell_notes(NBS / p['nb']) + r.get('notes', [])]
     if notes:
         print('\nnotes for the notebooks (not failures):')
         for nb_name, n in notes: print(f'  {nb_name}: {n}')
+    marred = [(r['nb'], b) for r in results for b in r.get('blemishes', [])]
+    if marred:
+        print(f"\nblemishes a reader would meet (tag the cell '{SHOWS_MESSAGE_TAG}' when the page explains that very message):")
+        for nb_name, b in marred: print(f'  {nb_name}: {b}')
     failed = [r for r in results if r['error']]
+    if marred and not failed and not a.allow_blemishes: return 1
     if failed:
         print(f"\ndocs_preview: {len(failed)} of {len(results)} page(s) failed:", file=sys.stderr)
         for r in failed: print(f"  {r['error']}", file=sys.stderr)
