@@ -14,7 +14,7 @@ import torch
 import torch.distributed as tdist
 from fastcore.basics import patch
 
-from .data import DataError, atomic_dir
+from .data import atomic_dir
 from .graph import INTERACTIONS, reverse_etypes, save_graph, load_graph
 from .train import Config, prepare, train, fit_run, start_run, partial_dir, split_metrics, run_scorer, epoch_edges
 
