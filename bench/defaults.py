@@ -26,12 +26,11 @@ from gnnrec.data import DataConfig, find_shared_data, load_dataset, load_moviele
 from gnnrec.graph import build_graph
 from gnnrec.train import Config, Run, train, calibrate, validate
 from gnnrec.evaluate import evaluate_run
+from gnnrec.distributed import BLOCKS_RECIPE
 
 warnings.filterwarnings('ignore', message='.*(CPU affinity|beta).*')
 
-GNNRECSYS = dict(family='sage', input='features', n_layers=2, hidden_dim=128, out_dim=64, norm=True, pred='cos', loss='max_margin',
-                 loss_score='head', neg_sample_size=10, full_graph=False, batch_size=1024, lr=0.005, train_on_clicks=False,
-                 epochs=20, patience=5)
+GNNRECSYS = {**BLOCKS_RECIPE, 'epochs': 20, 'patience': 5}   # GNN-RecSys's recipe: distributed training's, spelled once in gnnrec.distributed
 PREVIOUS = dict(n_layers=3, weighting='user')   # the default until bench-defaults' last candidate beat it
 CANDIDATES = {   # name -> changes to Config(): {} is gnnrec's default recipe
     'gnnrec 0.1 default (GNN-RecSys: SAGE, max-margin, minibatch)': GNNRECSYS,

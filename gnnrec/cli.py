@@ -150,10 +150,10 @@ def cmd_train_distributed(a):
     from gnnrec.distributed import BLOCKS_RECIPE, check_distributed, check_namespaces, local_cluster, partition_run, train_distributed
     if a.resume: raise ValueError("--resume: a distributed run cannot resume (its checkpoint holds partition ids); train it again")
     cfg = config_from_all_args(a, BLOCKS_RECIPE)
-    check_distributed(cfg)
-    if a.distributed:
+    if a.distributed:   # train_distributed checks the settings itself
         if a.part_config is None or a.ip_config is None: raise ValueError("--distributed needs --part-config and --ip-config")
         return train_distributed(cfg, a.part_config, a.ip_config, a.out, a.overwrite, a.progress)
+    check_distributed(cfg)   # before partitioning
     out = a.out.resolve(); work = out.parent/f'.{out.name}.cluster'
     if out.exists() and not a.overwrite: raise FileExistsError(f"{a.out}: run directory exists (use --overwrite)")
     check_namespaces(a.local_cluster)

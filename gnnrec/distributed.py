@@ -392,9 +392,9 @@ def local_cluster(part_config:str|Path, # the part config (partition_run); its n
     env = {**os.environ, 'DGL_NUM_SERVER': '1', 'DGL_NUM_CLIENT': str(parts), 'DGL_NUM_SAMPLER': '0', 'DGL_CONF_PATH': str(part_config),
            'DGL_IP_CONFIG': str(ip_config), 'DGL_GRAPH_FORMAT': 'csc,coo', 'DGL_DIST_MAX_TRY_TIMES': '60', 'GNNREC_THREADS': '1',
            'PYTHONUNBUFFERED': '1'}
-    procs, t0 = [], time.time()
+    procs, t0, shm_root = [], time.time(), Path(f'/dev/shm/gnnrec-{os.getpid()}')
     def start(name:str, i:int, extra:dict, inherit:bool=False):
-        shm = Path(f'/dev/shm/gnnrec-{os.getpid()}')/f'p{i}'
+        shm = shm_root/f'p{i}'
         c = net.wrap(i, shm, cmd) if net else cmd
         if net: shm.mkdir(parents=True, exist_ok=True)
         f = open(workdir/'logs'/f'{name}.log', 'w')
@@ -405,9 +405,9 @@ def local_cluster(part_config:str|Path, # the part config (partition_run); its n
         if net: net.up()
         for i in range(parts): start(f'server{i}', i, {'DGL_ROLE': 'server', 'DGL_SERVER_ID': str(i)})
         while not all('waiting for connections' in (workdir/'logs'/f'server{i}.log').read_text() for i in range(parts)):
-            dead = [(n, p.returncode) for n, p, _ in procs if p.poll() is not None]
-            if dead or (timeout and time.time() - t0 > timeout):
-                raise ClusterError(f"graph server {dead[0][0] if dead else 0} did not start: {_tail(workdir/'logs'/(dead[0][0] if dead else 'server0') + '.log') if dead else 'timeout'}")
+            dead = [n for n, p, _ in procs if p.poll() is not None]
+            if dead: raise ClusterError(f"{dead[0]} did not start ({_tail(workdir/'logs'/f'{dead[0]}.log')}; logs: {workdir}/logs)")
+            if timeout and time.time() - t0 > timeout: raise ClusterError(f"the graph servers did not start in {timeout:g} s (logs: {workdir}/logs)")
             time.sleep(0.2)
         for i in range(parts):
             start(f'trainer{i}', i, {'DGL_ROLE': 'client', 'DGL_DIST_MODE': 'distributed', 'DGL_GROUP_ID': '0', 'RANK': str(i),
@@ -432,7 +432,7 @@ def local_cluster(part_config:str|Path, # the part config (partition_run); its n
                 except ProcessLookupError: pass
         for _, p, f in procs: p.wait(); f.close()
         if net: net.down()
-        shutil.rmtree(f'/dev/shm/gnnrec-{os.getpid()}', ignore_errors=True)
+        shutil.rmtree(shm_root, ignore_errors=True)
         if not ok: shutil.rmtree(partial_dir(out), ignore_errors=True)
     shutil.rmtree(workdir, ignore_errors=True)
     return time.time() - t0
