@@ -41,8 +41,23 @@ def __getattr__(name:str):
     if name in _API:
         import importlib
         return getattr(importlib.import_module(f'gnnrec.{_API[name]}'), name)
+    if name == 'DocRenderer': return _doc_renderer()
     raise AttributeError(f"module 'gnnrec' has no attribute {name!r}")
 
 def __dir__(): return sorted(list(globals()) + list(_API))
 
 __all__ = ['threads', 'use_threads', *_API]
+
+# %% ../nbs/08_api.ipynb #a8e0000c
+def _doc_renderer():
+    "nbdev's show_doc renderer, linking to the source only when settings.ini says it is public (`source_links = True`)."
+    from nbdev.showdoc import BasicMarkdownRenderer
+    from nbdev.config import get_config
+    from fastcore.docments import MarkdownRenderer
+    class DocRenderer(BasicMarkdownRenderer):
+        "show_doc's markdown: a rule, the name as a heading, the signature and the docments table."
+        def _repr_markdown_(self):
+            if str(get_config().get('source_links', '')).strip().lower() in ('true', '1', 'yes'): return super()._repr_markdown_()
+            nm = self.nm.replace('_', r'\_')            # `__getattr__` is a heading, not bold "getattr"
+            return f"---\n\n{'#' * self.title_level} {nm}\n\n" + MarkdownRenderer._repr_markdown_(self)
+    return DocRenderer
