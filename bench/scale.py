@@ -6,9 +6,9 @@ grows from 10k to 1M users.
 
 Each shop is the built-in synthetic generator (`gnnrec synth`: tastes over categories, power-law popularity,
 sessions of clicks with some purchases, user and item features, categories as an extra node type) with N users and
-N/10 items (at most 100k), about 27 interactions per user. Each phase is one `gnnrec` command, run as a user runs it,
+N/10 items (at most 100k), about 20 interactions per user (`--sessions 5.7`: the issue's 1M users / 20M interactions). Each phase is one `gnnrec` command, run as a user runs it,
 in its own process; its wall time and the peak RSS of that process (os.wait4) are recorded:
-- synth:     `gnnrec synth --users N --items M`
+- synth:     `gnnrec synth --users N --items M --sessions 5.7`
 - stats:     `gnnrec stats` with the feature tables and links — load and validate, then build the graph (it prints
              the two times, which are split out here), and its estimate of the default recipe's cost;
 - train:     `gnnrec train` with the default recipe and `--minutes` (default: 5 at 100k users, 10 at 1M, none below): model
@@ -25,6 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 GNNREC = [sys.executable, '-m', 'gnnrec.cli']
+SESSIONS = 5.7   # visits per user (Poisson mean, +1): about 20 interactions each
 
 
 def timed(cmd:list, log:Path)->dict:
@@ -54,7 +55,7 @@ def shop(n_users:int, work:Path, minutes:float|None, threads:int)->dict:
              '--item-links', 'category', '--user-links', 'declared_category=category']
     row = {'users': n_users, 'items': n_items, 'phases': {}}
     ph = row['phases']
-    ph['synth'] = timed(GNNREC + ['synth', '--out', d, '--users', n_users, '--items', n_items, '--overwrite'], logs/'synth.log')
+    ph['synth'] = timed(GNNREC + ['synth', '--out', d, '--users', n_users, '--items', n_items, '--sessions', SESSIONS, '--overwrite'], logs/'synth.log')
     row['interactions'] = sum(1 for _ in open(d/'interactions.csv')) - 1
     stats = timed(GNNREC + ['stats', *files, '--estimate'], logs/'stats.log')
     text = (logs/'stats.log').read_text()

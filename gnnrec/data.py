@@ -139,14 +139,25 @@ def _check_choice(name, value, choices):
 _CSV = ('.csv', '.csv.gz', '.csv.bz2', '.csv.zip', '.tsv', '.tsv.gz', '.txt')
 _PARQUET = ('.parquet', '.pq')
 
-def _read_csv(path:Path, sep:str, id_cols:tuple)->pd.DataFrame:
+def _as_text(col:pd.Series, categorical:bool=False)->pd.Series:
+    "Ids as Python strings (missing ones None), each distinct id converted once: 20M rows of 1M ids make 1M strings, not 20M."
+    codes, uniq = pd.factorize(col)                                   # a missing id is -1: the None appended last
+    text = pd.Index(uniq).astype(str)
+    if categorical and text.is_unique: return pd.Series(pd.Categorical.from_codes(codes, text), index=col.index, name=col.name)
+    return pd.Series(np.append(np.asarray(text, dtype=object), None)[codes], index=col.index, name=col.name, dtype=object)
+
+def _read_csv(path:Path, sep:str, id_cols:tuple, categorical:bool=False)->pd.DataFrame:
     "A CSV with pyarrow's multithreaded reader (ids as text: '007' stays '007'); pandas for zip archives."
     if path.name.lower().endswith('.zip'): return pd.read_csv(path, sep=sep, dtype={c: str for c in id_cols})
     import pyarrow as pa, pyarrow.csv as pcsv
+    ids = pa.dictionary(pa.int32(), pa.string())                      # each distinct id parsed once
     t = pcsv.read_csv(path, parse_options=pcsv.ParseOptions(delimiter=sep),
-                      convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in id_cols}, strings_can_be_null=True))
+                      convert_options=pcsv.ConvertOptions(column_types={c: ids for c in id_cols}, strings_can_be_null=True))
     _unique_columns(t.column_names, path)
-    return t.to_pandas()
+    df = t.to_pandas()
+    for c in id_cols:
+        if c in df.columns: df[c] = _as_text(df[c], categorical)
+    return df
 
 def _unique_columns(names:list, path:Path):
     "Refuse a table whose header repeats a column name (naming the names and their positions)."
@@ -157,6 +168,7 @@ def _unique_columns(names:list, path:Path):
 
 def read_table(path:str|Path, # a CSV (.csv, .tsv, optionally compressed) or Parquet file
                id_cols:tuple=(), # columns read as strings (ids)
+               categorical:bool=False, # ids as pandas categoricals (each distinct id one string: logs of millions of rows)
               )->pd.DataFrame:
     "Read a CSV or Parquet table, raising `DataError` for missing, empty, unparsable or unsupported files and repeated column names."
     path = Path(path)
@@ -170,9 +182,9 @@ def read_table(path:str|Path, # a CSV (.csv, .tsv, optionally compressed) or Par
             _unique_columns(pq.read_schema(path).names, path)
             df = pd.read_parquet(path)
             for c in id_cols:
-                if c in df.columns: df[c] = df[c].map(lambda x: None if pd.isna(x) else str(x))
+                if c in df.columns: df[c] = _as_text(df[c], categorical)
         elif name.endswith(_CSV):
-            df = _read_csv(path, '\t' if name.endswith(('.tsv', '.tsv.gz')) else ',', id_cols)
+            df = _read_csv(path, '\t' if name.endswith(('.tsv', '.tsv.gz')) else ',', id_cols, categorical)
         else:
             raise DataError(f"{path}: not a CSV or Parquet file (expected one of {', '.join(_CSV + _PARQUET)})")
     except DataError: raise
@@ -206,11 +218,13 @@ def check_interactions(df:pd.DataFrame, # interactions as read by `read_table`
         blank = np.flatnonzero(pd.Series(uniq).astype(str).str.strip().values == '')
         bad = df[c].isna() | pd.Series(np.isin(codes, blank), index=df.index)
         if bad.any(): raise DataError(f"{src}: column '{c}' has empty ids at {_rows(bad, pq)}")
-    ts = pd.to_datetime(df[cfg.time_col], errors='coerce', utc=False, format='mixed') \
-        if not np.issubdtype(df[cfg.time_col].dtype, np.number) else pd.to_datetime(df[cfg.time_col], unit='s', errors='coerce')
+    t = df[cfg.time_col]   # pyarrow's reader parses ISO dates itself; text is parsed here, numbers are Unix seconds
+    ts = t if pd.api.types.is_datetime64_any_dtype(t) else pd.to_datetime(t, unit='s', errors='coerce') \
+        if np.issubdtype(t.dtype, np.number) else pd.to_datetime(t, errors='coerce', utc=False, format='mixed')
     if ts.isna().any():
         raise DataError(f"{src}: column '{cfg.time_col}' has values that are not dates at {_rows(ts.isna(), pq)}")
     if getattr(ts.dt, 'tz', None) is not None: ts = ts.dt.tz_convert(None)
+    ts = ts.astype('datetime64[ns]')
     flags = {}
     for c in cols[3:]:
         v = pd.to_numeric(df[c], errors='coerce')
@@ -220,7 +234,8 @@ def check_interactions(df:pd.DataFrame, # interactions as read by `read_table`
     neither = (flags[cfg.click_col] == 0) & (flags[cfg.purchase_col] == 0)
     if neither.any():
         raise DataError(f"{src}: columns '{cfg.click_col}' and '{cfg.purchase_col}' are both 0 at {_rows(neither, pq)}")
-    out = pd.DataFrame({'user': df[cfg.user_col].astype(str).values, 'item': df[cfg.item_col].astype(str).values,
+    text = lambda c: (_as_text(df[c]) if isinstance(df[c].dtype, pd.CategoricalDtype) else df[c].astype(str)).values
+    out = pd.DataFrame({'user': text(cfg.user_col), 'item': text(cfg.item_col),
                         'timestamp': ts.values, 'click': flags[cfg.click_col].values, 'purchase': flags[cfg.purchase_col].values})
     if cfg.split == 'column':
         _require(df, [cfg.split_col], "the split, with split='column'")
@@ -235,7 +250,7 @@ def load_interactions(path:str|Path, # CSV or Parquet adjacency list
                      )->pd.DataFrame:
     "Read and validate an interactions file."
     cfg = cfg or DataConfig()
-    return check_interactions(read_table(path, id_cols=(cfg.user_col, cfg.item_col)), cfg)
+    return check_interactions(read_table(path, id_cols=(cfg.user_col, cfg.item_col), categorical=True), cfg)
 
 # %% ../nbs/00_data.ipynb #c55a4257
 @dataclass
@@ -355,36 +370,59 @@ def dedupe(df:pd.DataFrame, # interactions of one kind (e.g. the training purcha
     return out.assign(count=g.size().values.astype('float64') if policy == 'count_occurrence' else 1.0)
 
 # %% ../nbs/00_data.ipynb #0a057c3e
-def _whole_visits(df:pd.DataFrame, split:np.ndarray, gap_minutes:float)->np.ndarray:
-    "Give every row the split of the last row of its visit (rows of a user less than `gap_minutes` apart); `df` sorted by time."
-    users = pd.factorize(df.user.values)[0]                          # integer codes: fast comparisons
-    o = np.lexsort((np.arange(len(df)), users))                      # by user, time order kept
-    u, t = users[o], df.timestamp.values[o]
-    new = np.ones(len(df), bool)
+def _by_user(users:np.ndarray)->tuple:
+    "Integer codes of `users`, a row order that puts each user's rows together (their order kept), and each code's row count."
+    u = pd.factorize(users)[0]
+    return u, np.argsort(u, kind='stable'), np.bincount(u)
+
+def _whole_visits(u:np.ndarray, g:np.ndarray, t:np.ndarray, split:np.ndarray, gap_minutes:float)->np.ndarray:
+    "Give every row the split of the last row of its visit (rows of a user less than `gap_minutes` apart): `u`, `g` from `_by_user`, `t` the times, rows sorted by time."
+    u, t = u[g], t[g]
+    new = np.ones(len(u), bool)
     new[1:] = (u[1:] != u[:-1]) | ((t[1:] - t[:-1]) > np.timedelta64(int(gap_minutes * 60), 's'))
-    end = np.flatnonzero(np.append(new[1:], True))[np.cumsum(new) - 1]   # position (in o) of each row's visit end
-    out = split.copy(); out[o] = split[o][end]
+    end = np.flatnonzero(np.append(new[1:], True))[np.cumsum(new) - 1]   # position (in g) of each row's visit end
+    out = split.copy(); out[g] = split[g][end]
     return out
+
+def _sort_key(col:pd.Series)->np.ndarray:
+    "A column as non-negative integers in its sort order: text ranked (factorize with sort), datetimes and numbers offset by their minimum."
+    v = col.values
+    if isinstance(col.dtype, pd.CategoricalDtype) or v.dtype == object: return pd.factorize(np.asarray(v, dtype=object), sort=True)[0]
+    v = v.view('int64') if v.dtype.kind == 'M' else v.astype('int64')
+    return v - v.min() if len(v) else v
+
+def _order(keys:list)->np.ndarray:
+    "The stable order of rows sorted by `keys` (from `_sort_key`, the first most significant): one argsort of a packed int64 key, 4x faster than lexsort on 20M rows."
+    bits = lambda k: int(k.max()).bit_length() if len(k) else 0
+    if sum(map(bits, keys)) > 63:   # nanosecond times take 56 bits: their ranks take the bits of the row count
+        keys = [np.unique(k, return_inverse=True)[1].reshape(-1) if bits(k) > 40 else k for k in keys]
+    if sum(map(bits, keys)) > 63: return np.lexsort(keys[::-1])
+    packed = np.zeros(len(keys[0]), np.int64)
+    for k in keys: packed = (packed << bits(k)) | k
+    return np.argsort(packed, kind='stable')
 
 def split_interactions(df:pd.DataFrame, # canonical interactions
                        cfg:DataConfig, # split settings
                       )->pd.DataFrame:
-    "Return `df` sorted by time with a `split` column: train, valid or test."
-    df = df.sort_values(['timestamp', 'user', 'item'], kind='mergesort').reset_index(drop=True)
+    "Return `df` sorted by time (then user, then item) with a `split` column: train, valid or test."
+    o = _order([_sort_key(df[c]) for c in ('timestamp', 'user', 'item')])
+    df = pd.DataFrame({c: df[c].values[o] for c in df.columns})
     if cfg.split == 'column':
         if 'split' not in df: raise DataError(f"split='column' needs the split column '{cfg.split_col}' in the interactions")
         split = df.split.values.astype(object)
     else: split = np.full(len(df), 'train', dtype=object)
     if cfg.split == 'user':
-        pos = df.groupby('user').cumcount(ascending=False).values  # 0 = the user's last interaction
-        n = df.groupby('user').user.transform('size').values
+        u, g, count = _by_user(df.user.values)
+        rank = np.empty(len(u), np.int64); rank[g] = np.arange(len(u)) - (np.cumsum(count) - count)[u[g]]
+        n = count[u]
+        pos = n - 1 - rank                                           # 0 = the user's last interaction
         n_test = np.floor(n * cfg.test_frac).astype(int)
         n_valid = np.floor(n * cfg.valid_frac).astype(int)
         split[pos < n_test + n_valid] = 'valid'
         split[pos < n_test] = 'test'
         if cfg.session_gap > 0:   # whole visits, except for a user whose training share they would halve (e.g. ratings given in one sitting)
-            whole = _whole_visits(df, split, cfg.session_gap)
-            n_train = pd.Series(whole == 'train').groupby(df.user.values).transform('sum').values
+            whole = _whole_visits(u, g, df.timestamp.values, split, cfg.session_gap)
+            n_train = np.bincount(u, weights=whole == 'train', minlength=len(count))[u]
             split = np.where(n_train >= 0.5 * (n - n_test - n_valid), whole, split)
     elif cfg.split == 'time':
         q = lambda f: df.timestamp.quantile(1 - f) if f > 0 else df.timestamp.max() + pd.Timedelta(seconds=1)
@@ -481,10 +519,12 @@ def build_dataset(inter:pd.DataFrame, # canonical interactions (see `check_inter
         keep = pd.Index(items.ids).get_indexer(raw.index)
         items = Features(ids=raw[cfg.item_id_type].astype(str).values, X=items.X[keep], columns=items.columns,
                          raw=raw.set_index(raw[cfg.item_id_type].astype(str).values), source=items.source)
-    for nt, col, f in (('user', cfg.user_col, users), ('item', cfg.item_col, items)): _check_overlap(f, df[nt], nt, col)
-    df = split_interactions(df, cfg)
-    uid = IdMap(pd.Index(df.user.unique()).append(pd.Index(users.ids if users is not None else [])).unique().sort_values())
-    iid = IdMap(pd.Index(df.item.unique()).append(pd.Index(items.ids if items is not None else [])).unique().sort_values())
+    codes, uniq = zip(*(pd.factorize(df[nt].values) for nt in ('user', 'item')))   # each raw id hashed once
+    for u, nt, col, f in zip(uniq, ('user', 'item'), (cfg.user_col, cfg.item_col), (users, items)): _check_overlap(f, u, nt, col)
+    uid = IdMap(pd.Index(uniq[0]).append(pd.Index(users.ids if users is not None else [])).unique().sort_values())
+    iid = IdMap(pd.Index(uniq[1]).append(pd.Index(items.ids if items is not None else [])).unique().sort_values())
+    # node ids before the split: the maps are sorted, so sorting by node id is sorting by raw id, on integers
+    df = split_interactions(df.assign(user=uid.to_node(uniq[0])[codes[0]], item=iid.to_node(uniq[1])[codes[1]]), cfg)
     ids, features, names, tables, links = {'user': uid, 'item': iid}, {}, {}, {}, {}
     report = {'rows_read': n_raw, 'rows_after_policies': len(df)}
     values = {}   # link column -> (linked type, values in node order, extra node type)
@@ -504,16 +544,15 @@ def build_dataset(inter:pd.DataFrame, # canonical interactions (see `check_inter
     for col, (nt, v, extra) in values.items():
         ok = v.notna().values
         links[col] = (nt, np.flatnonzero(ok).astype('int64'), extra, ids[extra].to_node(v[ok].astype(str).values).astype('int64'))
-    df = df.assign(user=uid.to_node(df.user.values), item=iid.to_node(df.item.values))
     train = df[df.split == 'train']
     split_date = train.timestamp.max()
-    seen = set(train.user.unique())
+    seen = np.bincount(train.user.values, minlength=len(uid)) > 0
     for s in ('valid', 'test'):
         us = df.user[df.split == s].unique()
         report[f'{s}_users'] = len(us)
-        report[f'{s}_users_without_train_history'] = int(sum(u not in seen for u in us))
+        report[f'{s}_users_without_train_history'] = int((~seen[us]).sum())
     report['items_without_train_interactions'] = int(len(iid) - train.item.nunique())
-    return Dataset(df.reset_index(drop=True), ids, features, names, tables, links, split_date, report)
+    return Dataset(df, ids, features, names, tables, links, split_date, report)
 
 # %% ../nbs/00_data.ipynb #bc564ee4
 def load_dataset(interactions:str|Path, # CSV/Parquet adjacency list
