@@ -309,6 +309,7 @@ class Recommender:
                                                   "use the exact ranking, or train with --weight_filter 0 --no-calibrate")
         pop = popularity(self.ds, tc.days_popularity) if tc.use_popularity else None
         self.index = FaissIndex(self.model.head, self.h['item'], pop, tc.weight_popularity, faiss_spec) if index == 'faiss' else None
+        self._buffer = None   # the scores of a batch of users, reused (see topk_scores)
         self.seconds = time.perf_counter() - t0   # loading the run, embedding the graph, building the index
 
     @property
@@ -328,7 +329,9 @@ class Recommender:
                                  shape=(len(users), self.n_items))
             excl = dead if excl is None else (excl + dead).tocsr()
         if self.index is not None: return self.index.search(self.h['user'][torch.as_tensor(users)], k, excl)
-        return topk_scores(lambda i: self.score_fn(users[i]), np.arange(len(users)), self.n_items, k, excl, max(len(users), 1))
+        if self._buffer is None or self._buffer.shape[0] < len(users): self._buffer = torch.empty(max(len(users), 1), self.n_items)
+        return topk_scores(lambda i, out=None: self.score_fn(users[i], out=out), np.arange(len(users)), self.n_items, k, excl,
+                           max(len(users), 1), buffer=self._buffer)   # one buffer for every batch a Recommender ranks
 
     def can_embed_new(self)->str|None:
         "None if new users can be embedded from their features, else the reason why not."

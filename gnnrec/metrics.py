@@ -5,6 +5,7 @@
 # %% ../nbs/02a_metrics.ipynb #b2c7d1b2
 from __future__ import annotations
 import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
+import inspect
 from typing import Callable
 
 import numpy as np
@@ -18,14 +19,18 @@ __all__ = ['ScoreFn', 'topk_scores', 'hit_matrix', 'ranking_metrics']
 # %% ../nbs/02a_metrics.ipynb #eda078a7
 ScoreFn = Callable[[np.ndarray], "np.ndarray | torch.Tensor"]  # user ids -> scores (len(user_ids), n_items)
 
-def _as_scores(s, n_rows:int, n_items:int)->torch.Tensor:
-    "A float32 CPU tensor copy of a score batch, checked for shape and NaN."
-    s = s.detach().to('cpu', torch.float32, copy=True) if isinstance(s, torch.Tensor) \
-        else torch.from_numpy(np.array(s, dtype=np.float32))  # np.array copies: we write -inf into it
+def _as_scores(s, n_rows:int, n_items:int, owned:bool=False)->torch.Tensor:
+    "A float32 CPU tensor of a score batch, checked for shape: a copy (we write -inf into it) unless the scores are `owned`."
+    s = s.detach().to('cpu', torch.float32, copy=not owned) if isinstance(s, torch.Tensor) \
+        else torch.from_numpy(np.array(s, dtype=np.float32))  # np.array copies
     if tuple(s.shape) != (n_rows, n_items):
         raise ValueError(f"score_fn returned shape {tuple(s.shape)}, expected {(n_rows, n_items)}")
-    if torch.isnan(s).any(): raise ValueError("score_fn returned NaN scores")
     return s
+
+def _writes_into(score_fn)->bool:
+    "Whether `score_fn` takes an `out` buffer: it then returns scores that are the caller's to overwrite (that buffer, or new ones)."
+    try: return 'out' in inspect.signature(score_fn).parameters
+    except (TypeError, ValueError): return False
 
 def topk_scores(score_fn:ScoreFn, # user ids (np.ndarray int64) -> scores (len(user_ids), n_items)
                 users:np.ndarray, # user ids to rank items for
@@ -33,10 +38,14 @@ def topk_scores(score_fn:ScoreFn, # user ids (np.ndarray int64) -> scores (len(u
                 k:int=20, # length of each recommendation list (capped at n_items)
                 exclude:sp.csr_matrix|None=None, # users x items; nonzero items are never recommended (usually train); None keeps all
                 batch_size:int=1024, # users scored at once; memory ~ batch_size * n_items floats
+                buffer:torch.Tensor|None=None, # float32 (>= batch rows, n_items), for a score_fn with `out`: kept by callers that rank batch after batch
                )->tuple[np.ndarray, np.ndarray]: # top-k item ids int64 (len(users), k), their scores float32
     "Rank every item for `users` in batches and return the top-k item ids and scores, best first."
     users = np.asarray(users, dtype=np.int64).ravel()
     k = min(k, n_items)
+    into = _writes_into(score_fn)
+    rows = min(batch_size, max(len(users), 1))
+    if into and (buffer is None or buffer.shape[0] < rows or buffer.shape[1] != n_items): buffer = torch.empty(rows, n_items)
     if exclude is not None:
         exclude = sp.csr_matrix(exclude)
         if exclude.shape[1] != n_items: raise ValueError(f"exclude has {exclude.shape[1]} columns, expected {n_items}")
@@ -44,12 +53,13 @@ def topk_scores(score_fn:ScoreFn, # user ids (np.ndarray int64) -> scores (len(u
     vals = np.empty((len(users), k), np.float32)
     for start in range(0, len(users), batch_size):
         u = users[start:start + batch_size]
-        s = _as_scores(score_fn(u), len(u), n_items)
+        s = _as_scores(score_fn(u, out=buffer[:len(u)]), len(u), n_items, owned=True) if into else _as_scores(score_fn(u), len(u), n_items)
         if exclude is not None:
             sub = exclude[u]
             rows = np.repeat(np.arange(len(u)), np.diff(sub.indptr))
             s[torch.from_numpy(rows), torch.from_numpy(sub.indices.astype(np.int64))] = -torch.inf
         v, i = torch.topk(s, k, dim=1)
+        if torch.isnan(v).any(): raise ValueError("score_fn returned NaN scores")   # topk ranks NaN first: any NaN a user could get shows here
         i[torch.isneginf(v)] = -1  # fewer than k allowed items: pad with -1 (never a hit)
         ids[start:start + len(u)], vals[start:start + len(u)] = i.numpy(), v.numpy()
     return ids, vals

@@ -412,12 +412,13 @@ class LightGCNEncoder(nn.Module):
 # %% ../nbs/02_model.ipynb #b36b1938
 class CosineHead(nn.Module):
     "Cosine similarity of the pair."
+    def scale(self, h:torch.Tensor)->torch.Tensor: return F.normalize(h, dim=-1)
     def forward(self, h_src:torch.Tensor, h_dst:torch.Tensor)->torch.Tensor:
         "One score per aligned row pair."
-        return (F.normalize(h_src, dim=-1) * F.normalize(h_dst, dim=-1)).sum(-1)
+        return (self.scale(h_src) * self.scale(h_dst)).sum(-1)
     def all(self, h_users:torch.Tensor, h_items:torch.Tensor)->torch.Tensor:
         "(n_users, n_items) scores."
-        return F.normalize(h_users, dim=-1) @ F.normalize(h_items, dim=-1).T
+        return self.scale(h_users) @ self.scale(h_items).T
 
 class DotHead(nn.Module):
     "Inner product of the pair; with `power` < 1, of embeddings whose norms are damped: cos(u, i)·(‖u‖‖i‖)^power."

@@ -330,19 +330,25 @@ def make_score_fn(model, # the trained model
                   weight:float=0.0, # weight of the popularity
                   filt:Optional[GraphFilter]=None, # graph filter to blend in (None: no blend); its rows are the users of `h`
                   weight_filter:float=0.0, # weight of the graph filter
-                 ): # score_fn(user node ids) -> (len, n_items) scores
+                 ): # score_fn(user node ids, out=None) -> (len, n_items) scores
     "A scoring function for `topk_scores`: model scores of users against every item, plus weighted popularity and graph filter."
     items = h['item']
     p = torch.as_tensor(pop, device=items.device) if pop is not None and weight else None
     if isinstance(model, FilterModel) and filt is None: raise ValueError("a model of family 'filter' scores with the graph filter: pass `filt`")
+    head = None if isinstance(model, FilterModel) else getattr(model, 'head', None)
+    items_t = head.scale(items).T.contiguous() if hasattr(head, 'scale') else None   # dot, cosine: scale(u)·scale(i), items once
     @torch.no_grad()
-    def score_fn(users):
+    def score_fn(users, out:torch.Tensor|None=None): # `out`: a CPU buffer the scores may be written into
         if isinstance(model, FilterModel): s = torch.as_tensor(filt(np.asarray(users)), device=items.device).float()
-        else: s = model.score_all(h['user'][torch.as_tensor(users, device=items.device)], items).float()
+        else:
+            hu = h['user'][torch.as_tensor(users, device=items.device)]
+            s = torch.mm(head.scale(hu), items_t, out=out if items.device.type == 'cpu' else None) if items_t is not None \
+                else model.score_all(hu, items).float()
         if filt is not None and weight_filter and not isinstance(model, FilterModel):
             f = torch.as_tensor(filt(np.asarray(users)), device=items.device)
             s = row_scaled(s) + weight_filter * row_scaled(f)
-        return (s + weight * p if p is not None else s).cpu()
+        if p is not None: s = s + weight * p if isinstance(model, FilterModel) else s.add_(p, alpha=weight)   # the model's scores are ours
+        return s.cpu()
     return score_fn
 
 def run_scorer(model, # the trained model
