@@ -6,8 +6,8 @@ grows from 10k to 1M users.
 
 Each shop is the built-in synthetic generator (`gnnrec synth`: tastes over categories, power-law popularity,
 sessions of clicks with some purchases, user and item features, categories as an extra node type) with N users and
-N/10 items (at most 100k), about 20 interactions per user (`--sessions 5.7`: the issue's 1M users / 20M interactions). Each phase is one `gnnrec` command, run as a user runs it,
-in its own process; its wall time and the peak RSS of that process (os.wait4) are recorded:
+N/10 items (at most 100k), about 20 interactions per user (`--sessions 5.7`: 1M users make 20M interactions).
+Each phase is one `gnnrec` command, run as a user runs it, in its own process; its wall time and the peak RSS of that process (os.wait4) are recorded:
 - synth:     `gnnrec synth --users N --items M --sessions 5.7`
 - stats:     `gnnrec stats` with the feature tables and links — load and validate, then build the graph (it prints
              the two times, which are split out here), and its estimate of the default recipe's cost;
