@@ -654,6 +654,10 @@ class GNNRec(nn.Module):
         "Zero the id embeddings of users without an edge the encoder propagates over (see `InputLayer.forget_untrained`)."
         return self.input_layer.forget_untrained(g, self.encoder.etypes if isinstance(self.encoder, LightGCNEncoder) else None)
 
+    def release_graph(self):
+        "Drop what the encoder keeps of the last full graph (LightGCN's propagation, as big as the graph's edges); rebuilt when next needed."
+        if isinstance(self.encoder, LightGCNEncoder): self.encoder._cache = None
+
     def embed_new(self,
                   ntype:str, # type of the new nodes, e.g. 'user'
                   feats:torch.Tensor, # (n, feature width) their features
@@ -754,6 +758,7 @@ class FilterModel(nn.Module):
     def embed(self, g:dgl.DGLGraph)->dict: return {nt: torch.zeros(g.num_nodes(nt), 0) for nt in g.ntypes}
     def score_all(self, u:torch.Tensor, items:torch.Tensor)->torch.Tensor: return torch.zeros(len(u), len(items))
     def forget_untrained(self, g:dgl.DGLGraph): pass
+    def release_graph(self): pass
 
 # %% ../nbs/02_model.ipynb #1eb2f8ef
 def build_model(g:dgl.DGLGraph, # training graph: node counts, feature widths and relations are read from it

@@ -241,6 +241,7 @@ def batches(g:dgl.DGLGraph, # the training graph
             key = tuple((c, len(e), int(e.sum())) for c, e in chunk.items())
             if cache is not None and cache.get('key') == key: pos = cache['pos']
             else:
+                if cache is not None: cache.clear()   # the last epoch's positives go before this epoch's are built
                 pos = positive_pairs(g, {c: e.to(g.device) for c, e in chunk.items()}, mc)
                 if cache is not None and n_batches == 1: cache.update(key=key, pos=pos)
             yield g, pos, None, None
@@ -606,9 +607,9 @@ def refit(cfg:Config, # the run's config (after calibration)
           init:Optional[dict]=None, # the state the selection started from (a warm start), None: a fresh model
          ): # the refitted model
     "The served model: the recipe trained again on every interaction, from the same start, for the selected epochs, on the selection's schedule."
-    ds_all = all_as_training(ds)
     c = cfg.replace(epochs=max(planned, 1), minutes=None)   # the filter family plans 0 epochs
-    model, _, _ = train(c, build_graph(ds_all, cfg.data.duplicates), ds_all, progress=progress, log=None, until=epochs, init=init)
+    g_all = build_graph(ds, cfg.data.duplicates, splits='all')   # what all_as_training(ds)'s graph holds, without copying the interactions
+    model, _, _ = train(c, g_all, ds, progress=progress, log=None, until=epochs, init=init)   # `until`: ds's validation split is not read
     return model
 
 # %% ../nbs/03_training.ipynb #f951e607
@@ -655,18 +656,21 @@ def fit_run(cfg:Config, # hyperparameters
         log(f"calibrated on validation: norm_power {cfg.model.norm_power:g}, weight_filter {tc.weight_filter:g}")
     pop = torch.as_tensor(popularity(ds))
     pop_m = split_metrics(lambda u: pop.expand(len(u), -1), ds, tc)
-    served, t_refit = None, time.time()
-    if tc.serve == 'refit':
-        log("the served filter reads every interaction (nothing to refit)" if isinstance(model, FilterModel) else
-            f"refitting on every interaction for the selected {best['best_epoch']} epochs (the served model)")
-        served = refit(cfg, ds, best['best_epoch'], best['epochs_planned'], progress, init=init)
     metrics = {'k': tc.k, 'valid': validate(model, g, ds, tc) if len(cal) else selected, 'valid_popularity': pop_m,
                'valid_selected_epoch': selected, 'calibration': cal.to_dict(orient='records'),
                'best_epoch': best['best_epoch'], 'epochs_run': int(hist.epoch.max()), 'epochs_planned': best['epochs_planned'],
-               'seconds_total': time.time() - t0, 'seconds_per_epoch': float(hist.seconds.mean()),
-               'served': {'mode': tc.serve, **({'epochs': best['best_epoch'], 'seconds': time.time() - t_refit} if served is not None else {})}}
-    write_run(work, cfg, g, ds, model, hist, metrics)
-    if served is not None: torch.save(served.state_dict(), work/'served_model.pt')
+               'seconds_total': time.time() - t0, 'seconds_per_epoch': float(hist.seconds.mean()), 'served': {'mode': tc.serve}}
+    write_run(work, cfg, g, ds, model, hist, metrics)   # before the refit: the selected model's work is done, its caches can go
+    if tc.serve == 'refit':
+        log("the served filter reads every interaction (nothing to refit)" if isinstance(model, FilterModel) else
+            f"refitting on every interaction for the selected {best['best_epoch']} epochs (the served model)")
+        t_refit = time.time(); model.release_graph()
+        served = refit(cfg, ds, best['best_epoch'], best['epochs_planned'], progress, init=init)
+        torch.save(served.state_dict(), work/'served_model.pt')
+        metrics['served'].update(epochs=best['best_epoch'], seconds=time.time() - t_refit)
+        metrics['seconds_total'] = time.time() - t0
+        (work/'metrics.json').write_text(json.dumps(metrics, indent=1))
+    else: served = None
     for f in ('checkpoint.pt', 'init.pt'): (work/f).unlink(missing_ok=True)
     if out.exists(): shutil.rmtree(out)
     work.replace(out)
