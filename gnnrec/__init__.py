@@ -18,6 +18,8 @@ def threads()->int:
 
 _os.environ['OMP_NUM_THREADS'] = _os.environ['MKL_NUM_THREADS'] = str(threads())
 _os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+# DGL's only backend here; unset (and without ~/.dgl/config.json, as on a fresh machine) DGL prints a notice at its first import
+_os.environ.setdefault('DGLBACKEND', 'pytorch')
 
 # DGL imports tqdm.auto, which warns in a notebook without ipywidgets ("IProgress not found"); gnnrec's own bars are text
 import warnings as _warnings
@@ -33,7 +35,7 @@ def use_threads(n:int|None=None)->int: # the number set
     return n
 
 # %% ../nbs/08_api.ipynb #a8e00007
-_API = {'Config': 'train', 'train_run': 'train', 'load_run': 'train', 'evaluate_run': 'evaluate', 'recommend': 'inference',
+_API = {'Config': 'config', 'train_run': 'train', 'load_run': 'train', 'evaluate_run': 'evaluate', 'recommend': 'inference',
         'Recommender': 'inference', 'update_run': 'inference', 'run_study': 'tune', 'write_synthetic': 'data', 'load_dataset': 'data'}
 
 def __getattr__(name:str):

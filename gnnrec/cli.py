@@ -4,14 +4,13 @@
 
 # %% ../nbs/07_cli.ipynb #02fecc72
 from __future__ import annotations
-import argparse, dataclasses, sys, types, typing
+import argparse, dataclasses, functools, sys, types, typing
 from pathlib import Path
 
 from fastcore.docments import docments
 
 from .data import DataConfig, DataError, atomic_dir, load_dataset, load_movielens, load_lightgcn_split, write_synthetic
-from .model import ModelConfig
-from .train import Config, TrainConfig, SECTIONS
+from .config import Config, ModelConfig, TrainConfig, SECTIONS
 
 # %% auto #0
 __all__ = ['add_config_args', 'config_from_args', 'load_from_args', 'cmd_synth', 'cmd_convert', 'estimate_training', 'cmd_stats',
@@ -27,11 +26,16 @@ def _parse_link(s:str)->tuple:
     col, _, nt = s.partition('=')
     return col, nt or col
 
+@functools.lru_cache(maxsize=None)
+def _field_docs(cls:type)->dict:
+    "The docments of a config's fields, read from its source once per process (every command's parser asks for them)."
+    return docments(cls)
+
 def add_config_args(parser:argparse.ArgumentParser, # the parser (or an argument group) to extend
                     cls:type, # a config dataclass
                    ):
     "Add one flag per field of `cls`, defaulting to 'not given' so the config's own default applies."
-    hints, docs = typing.get_type_hints(cls), docments(cls)
+    hints, docs = typing.get_type_hints(cls), _field_docs(cls)
     group = parser.add_argument_group(cls.__name__, cls.__doc__)
     for f in dataclasses.fields(cls):
         tp, names = hints[f.name], [f'--{f.name}'] + ([f"--{f.name.replace('_', '-')}"] if '_' in f.name else [])

@@ -5,9 +5,8 @@
 # %% ../nbs/02_model.ipynb #766301d1
 from __future__ import annotations
 import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
-import math, time, warnings, weakref
+import math, warnings, weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, asdict
 
 import torch
 import torch.nn as nn
@@ -16,70 +15,18 @@ import dgl
 import dgl.function as fn
 from dgl.nn import HeteroGraphConv, SAGEConv
 
-from .data import typed_fields
+from .config import ModelConfig
 
 # torch marks its CSR tensors 'beta' on first use; the LightGCN kernels use them deliberately (and test them below)
 warnings.filterwarnings('ignore', message='Sparse CSR tensor support is in beta')
 
 # %% auto #0
-__all__ = ['AGGREGATORS', 'UI_TYPES', 'HEADS', 'LSE_BLOCK', 'ModelConfig', 'InputLayer', 'MeanNNConv', 'make_conv', 'SageEncoder',
-           'ui_etypes', 'ui_degrees', 'lightgcn_adjacency', 'sparse_mm', 'sparse_transpose', 'lightgcn_graph',
-           'dgl_propagate', 'LightGCNEncoder', 'CosineHead', 'DotHead', 'MLPHead', 'max_margin_loss', 'bpr_loss',
-           'softmax_terms', 'softmax_loss', 'ccl_loss', 'recency_weights', 'uniform_sampler', 'PopularitySampler',
-           'RemoveFalseNegatives', 'false_negative_rate', 'make_negative_sampler', 'GNNRec', 'FilterModel',
-           'build_model', 'full_graph_pairs', 'PairScores', 'shared_logsumexp', 'edge_weights', 'full_graph_loss']
-
-# %% ../nbs/02_model.ipynb #eecae82f
-AGGREGATORS = ('mean', 'mean_nn', 'pool_nn', 'lstm', 'gcn')
-_CHOICES = dict(family=('sage', 'lightgcn', 'filter'), input=('features', 'ids', 'both'), aggregator=AGGREGATORS,
-                agg_hetero=('sum', 'mean', 'max'), pred=('cos', 'dot', 'mlp'), loss=('max_margin', 'bpr', 'softmax', 'ccl'),
-                neg_sampler=('uniform', 'popularity'), lightgcn_backend=('dgl', 'torch'), loss_score=('cos', 'head'),
-                weighting=('user', 'edge'))
-
-@dataclass
-class ModelConfig:
-    "Hyperparameters of the GNN recommender: encoder, prediction head, loss and negative sampling. The defaults are the recipe chosen on validation data (see the training chapter)."
-    family:str='lightgcn' # encoder: 'lightgcn' (parameter-free propagation over user-item edges), 'sage' (HeteroGraphConv of SAGE convs, one per relation) or 'filter' (no GNN: the training-free graph filter of TrainConfig's filter_* fields scores alone)
-    input:str='both' # node input: 'features' (Linear of ndata 'features'), 'ids' (nn.Embedding) or 'both' (summed); types without features always use ids
-    hidden_dim:int=128 # sage: width of the input layer and of the hidden layers (lightgcn ignores it)
-    out_dim:int=128 # width of the final embeddings (lightgcn: width of all its embeddings, layer 0 included)
-    n_layers:int=2 # message-passing layers = number of blocks a neighbour sampler must produce (lightgcn allows 0: plain MF)
-    aggregator:str='mean' # sage neighbour aggregator: 'mean', 'mean_nn' (Linear+ReLU then mean), 'pool_nn' (Linear+ReLU then max), 'lstm' or 'gcn'
-    edge_weighted:bool=False # multiply messages along edges that carry edata 'count' by that count (duplicates='count_occurrence')
-    agg_hetero:str='sum' # sage: how a node combines the results of its incoming relations: 'sum', 'mean' or 'max'
-    norm:bool=False # L2-normalise the final embeddings
-    dropout:float=0.0 # sage: dropout on the input of every layer
-    pred:str='dot' # prediction head, which also ranks: 'dot' (inner product), 'cos' (cosine) or 'mlp' (MLP over the concatenated pair)
-    norm_power:float=1.0 # 'dot' head: scores are cos(u, i)·(‖u‖‖i‖)^norm_power, from the cosine (0) to the inner product (1); chosen on validation with TrainConfig.calibrate
-    mlp_hidden:tuple=(128, 32) # hidden widths of the 'mlp' head
-    loss:str='softmax' # 'softmax' (sampled softmax over the negatives), 'bpr' (-log sigmoid(pos - neg)), 'max_margin' (hinge on neg - pos + delta) or 'ccl' (SimpleX cosine contrastive)
-    loss_score:str='cos' # the scores the loss sees: 'cos' (cosines, whatever the head: train on cosines, rank with the head) or 'head' (the head's own scores)
-    delta:float=0.3 # margin of the max-margin loss
-    temperature:float=0.15 # 'softmax': scores are divided by it before the softmax (0.05-0.3 with cosine scores)
-    ccl_margin:float=0.8 # 'ccl': a negative is penalised only when its score exceeds this
-    ccl_neg_weight:float=1.0 # 'ccl': weight of the mean negative term against the positive term
-    neg_sample_size:int=1024 # negatives: with 'softmax'/'ccl' on the full graph, items drawn once per step and shared by all its positives (all items when the catalogue is smaller); otherwise drawn per positive edge
-    correction:bool=True # 'softmax' with shared negatives: add log(n_items / neg_sample_size) to the negatives' log-sum-exp, so that it estimates the softmax over every item
-    weighting:str='edge' # full graph: 'user' (every user counts the same: mean over a user's edges, then over users) or 'edge' (every edge counts the same)
-    neg_sampler:str='uniform' # 'uniform' over all items or 'popularity' (item in-degree ** neg_alpha)
-    neg_alpha:float=0.75 # exponent of the popularity sampler (0.75 as in word2vec; 0 = uniform over items with edges)
-    remove_false_negatives:bool=False # resample negatives that are real edges of the graph
-    recency_weight:float=0.0 # weight of a positive edge is exp(-recency_days * recency_weight); 0 = off
-    lightgcn_alpha:tuple|None=None # lightgcn readout weights of layers 0..n_layers; None = layer mean 1/(n_layers+1)
-    lightgcn_backend:str='dgl' # lightgcn full-graph propagation: 'dgl' (DGL's fused kernels) or 'torch' (torch.sparse CSR products)
-
-    def __post_init__(self):
-        typed_fields(self)
-        for k, opts in _CHOICES.items():
-            if getattr(self, k) not in opts: raise ValueError(f"ModelConfig.{k}={getattr(self, k)!r}, expected one of {' | '.join(opts)}")
-        if self.n_layers < (0 if self.family == 'lightgcn' else 1): raise ValueError(f"ModelConfig.n_layers={self.n_layers} is too small for family={self.family!r}")
-        if self.neg_sample_size < 1: raise ValueError(f"ModelConfig.neg_sample_size={self.neg_sample_size}, expected >= 1")
-        if self.temperature <= 0: raise ValueError(f"ModelConfig.temperature={self.temperature}, expected > 0")
-        if not 0 <= self.norm_power <= 1: raise ValueError(f"ModelConfig.norm_power={self.norm_power}, expected a value in [0, 1]")
-        if self.lightgcn_alpha is not None:
-            self.lightgcn_alpha = tuple(float(a) for a in self.lightgcn_alpha)
-            if len(self.lightgcn_alpha) != self.n_layers + 1: raise ValueError(f"ModelConfig.lightgcn_alpha needs n_layers+1 = {self.n_layers + 1} weights")
-        self.mlp_hidden = tuple(int(d) for d in self.mlp_hidden)
+__all__ = ['UI_TYPES', 'HEADS', 'LSE_BLOCK', 'InputLayer', 'MeanNNConv', 'make_conv', 'SageEncoder', 'ui_etypes', 'ui_degrees',
+           'lightgcn_adjacency', 'sparse_mm', 'sparse_transpose', 'lightgcn_graph', 'dgl_propagate', 'LightGCNEncoder',
+           'CosineHead', 'DotHead', 'MLPHead', 'max_margin_loss', 'bpr_loss', 'softmax_terms', 'softmax_loss',
+           'ccl_loss', 'recency_weights', 'uniform_sampler', 'PopularitySampler', 'RemoveFalseNegatives',
+           'false_negative_rate', 'make_negative_sampler', 'GNNRec', 'FilterModel', 'build_model', 'full_graph_pairs',
+           'PairScores', 'shared_logsumexp', 'edge_weights', 'full_graph_loss']
 
 # %% ../nbs/02_model.ipynb #0c98c49a
 class InputLayer(nn.Module):

@@ -5,145 +5,31 @@
 # %% ../nbs/03_training.ipynb #40177419
 from __future__ import annotations
 import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
-import contextlib, dataclasses, functools, json, math, random, shutil, time, typing, warnings
-from dataclasses import dataclass, field, asdict
+import contextlib, dataclasses, functools, json, math, random, shutil, time, warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 import dgl
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 import torch
-import yaml
 from tqdm import tqdm
 
-from .data import DataConfig, DataError, Dataset, load_dataset, write_synthetic, typed_fields
+from .config import ModelConfig, TrainConfig, Config
+from .data import DataError, Dataset, load_dataset
 from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACTIONS
-from .model import (ModelConfig, build_model, make_negative_sampler, full_graph_pairs, PairScores, full_graph_loss,
+from .model import (build_model, make_negative_sampler, full_graph_pairs, PairScores, full_graph_loss,
                           edge_weights, recency_weights, FilterModel)
 from .metrics import topk_scores, ranking_metrics
 from .filters import GraphFilter, row_scaled
 
 # %% auto #0
-__all__ = ['SECTIONS', 'CALIBRATION', 'TrainConfig', 'Config', 'seed_everything', 'epoch_edges', 'shared_negatives',
-           'positive_pairs', 'n_steps', 'batch_loss', 'batches', 'lr_factor', 'plan_epochs', 'popularity', 'exclusion',
-           'embeddings', 'check_filter', 'graph_filter', 'make_score_fn', 'run_scorer', 'sample_users', 'split_metrics',
-           'validate', 'partial_dir', 'Run', 'train_epoch', 'serial_threads', 'serial_for_blocks', 'train', 'calibrate',
-           'all_as_training', 'refit', 'write_run', 'fit_run', 'start_run', 'prepare', 'train_run', 'load_run']
-
-# %% ../nbs/03_training.ipynb #c4670ee5
-@dataclass
-class TrainConfig:
-    "How the model is trained, validated and stopped. The defaults are the recipe chosen on validation data (see *The default recipe*)."
-    epochs:int=200 # maximum number of epochs; the learning-rate schedule spans them (or the epochs that fit in `minutes`)
-    minutes:Optional[float]=None # wall-time budget of training and validation: after the first epoch the schedule is fitted to the epochs that fit in it (None: no budget)
-    batch_size:int=0 # positive edges per step; 0 = every edge of the epoch in one step (full graph only)
-    full_graph:bool=True # embed the whole graph at every step (LightGCN; graphs that fit in memory) instead of sampling blocks around each minibatch
-    fanout:int=0 # minibatch: neighbours sampled per node and layer; 0 = the full neighbourhood
-    train_on_clicks:bool=True # clicks are positives too (purchases always are)
-    purchases_sample:float=1.0 # fraction of purchase edges used per epoch
-    clicks_sample:float=0.3 # fraction of click edges used per epoch (with train_on_clicks)
-    optimizer:str='adam' # adam | sgd
-    lr:float=0.1 # peak learning rate
-    warmup:float=0.0 # fraction of the schedule spent warming the learning rate up linearly
-    decay:str='cos' # learning-rate decay after the warm-up, down to 0 at the end of the schedule: cos | linear | none
-    weight_decay:float=0.0 # L2 penalty of the optimiser
-    patience:int=20 # stop after this many validations without a better validation metric
-    valid_every:int=1 # validate every this many epochs (and after the first and the last)
-    checkpoint_minutes:float=1.0 # write the checkpoint after the first epoch, then at most this often (and after the last epoch); 0 = every epoch
-    k:int=20 # cut-off of the validation metrics
-    metric:str='recall' # validation metric that selects the best epoch: precision | recall | ndcg | hit | mrr
-    truth:str='purchase' # validation ground truth: purchase | all (clicks and purchases)
-    exclude:str='bought' # items removed from rankings: bought | interacted (also clicked; right when an item is rated once) | none
-    use_popularity:bool=False # blend item popularity into the scores
-    weight_popularity:float=0.1 # weight of the (max-normalised) popularity in the blend
-    days_popularity:Optional[int]=None # popularity over the last N days before the split date (None: all training data)
-    weight_filter:float=0.0 # weight of the training-free graph filter (`GraphFilter`, chapter 02b) blended into the scores; 0 = off
-    filter_item_norm:float=0.5 # graph filter: b of the normalised matrix D_U^-1/2 R D_I^-b (0.5: symmetric; smaller favours popular items)
-    filter_rank:int=0 # graph filter: eigenvectors kept by its ideal low-pass part (GF-CF; a randomised SVD); 0 = linear filter only
-    filter_ideal:float=0.3 # graph filter: weight of the ideal low-pass part, relative to the linear part
-    filter_ideal_norm:float=0.5 # graph filter: e of the ideal part r D_I^-e V_k^T V_k D_I^e
-    filter_cheb_order:int=0 # graph filter: order K of its Chebyshev polynomial part (ChebyCF; K products with R̃ per scoring); 0 = none
-    filter_cheb_cutoff:float=0.1 # graph filter: the Chebyshev part keeps the eigenvalues above this fraction of the largest
-    filter_cheb:float=0.0 # graph filter: weight of the Chebyshev part, relative to the linear part
-    filter_degree:float=0.0 # graph filter: its scores are multiplied by item degree ** filter_degree (> 0 favours popular items)
-    calibrate:bool=True # after training, choose the dot head's norm_power and weight_filter on the validation split (see `calibrate`)
-    serve:str='refit' # what `recommend` serves: 'refit' (retrained on every interaction for the selected epochs), 'propagate' (the selected weights over every interaction) or 'selected' (the selected model on the training graph)
-    calibrate_users:int=10_000 # validation users the calibration ranks for (a seeded sample when there are more)
-    valid_users:int=50_000 # validation users ranked at each validation (a seeded sample when there are more; 0 = all)
-    calibrate_filter_max:int=1_000_000 # calibration tries the graph filter only up to this many training interactions (its scoring grows faster than the data: 100k users took 515 s to rank with it)
-    seed:int=0 # seed of everything random in training: same seed, same run
-    device:str='cpu' # cpu | cuda | auto
-    n_examples:int=5 # users shown in examples.csv
-
-    def __post_init__(self):
-        typed_fields(self)
-        for k, opts in dict(optimizer=('adam', 'sgd'), metric=('precision', 'recall', 'ndcg', 'hit', 'mrr'), decay=('cos', 'linear', 'none'),
-                            serve=('refit', 'propagate', 'selected'),
-                            truth=('purchase', 'all'), exclude=('bought', 'interacted', 'none'), device=('cpu', 'cuda', 'auto')).items():
-            if getattr(self, k) not in opts: raise ValueError(f"TrainConfig.{k}={getattr(self, k)!r}, expected one of {' | '.join(opts)}")
-        for k in ('epochs', 'valid_every', 'k'):
-            if getattr(self, k) < 1: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected >= 1")
-        if self.batch_size < 0: raise ValueError(f"TrainConfig.batch_size={self.batch_size}, expected >= 0 (0 = every edge in one step)")
-        if self.batch_size == 0 and not self.full_graph:
-            raise ValueError("TrainConfig.batch_size=0 (every edge in one step) needs full_graph=True; give minibatch training a batch_size, e.g. 1024")
-        if self.minutes is not None and self.minutes <= 0: raise ValueError(f"TrainConfig.minutes={self.minutes}, expected > 0")
-        if not 0 <= self.warmup < 1: raise ValueError(f"TrainConfig.warmup={self.warmup}, expected a fraction in [0, 1)")
-        for k in ('weight_filter', 'filter_rank', 'filter_ideal', 'filter_cheb_order', 'filter_cheb'):
-            if getattr(self, k) < 0: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected >= 0")
-        if not 0 <= self.filter_cheb_cutoff < 1: raise ValueError(f"TrainConfig.filter_cheb_cutoff={self.filter_cheb_cutoff}, expected a fraction in [0, 1)")
-        for k in ('purchases_sample', 'clicks_sample'):
-            if not 0 < getattr(self, k) <= 1: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected a fraction in (0, 1]")
-
-# %% ../nbs/03_training.ipynb #9234f6e7
-SECTIONS = {'data': DataConfig, 'model': ModelConfig, 'train': TrainConfig}
-
-def _plain(v):
-    "YAML-friendly values: tuples become lists."
-    return [_plain(x) for x in v] if isinstance(v, (tuple, list)) else ({k: _plain(x) for k, x in v.items()} if isinstance(v, dict) else v)
-
-@dataclass
-class Config:
-    "Every hyperparameter of a run: data, model and training sections."
-    data:DataConfig=field(default_factory=DataConfig) # how the logs become a dataset
-    model:ModelConfig=field(default_factory=ModelConfig) # the GNN
-    train:TrainConfig=field(default_factory=TrainConfig) # how it is trained
-
-    def to_dict(self)->dict:
-        "Nested plain dict: {'data': {...}, 'model': {...}, 'train': {...}}."
-        return {s: _plain(asdict(getattr(self, s))) for s in SECTIONS}
-
-    @classmethod
-    def from_dict(cls, d:dict|None=None, **overrides):
-        "A `Config` from a nested dict, a flat dict of field names, or both; unknown names are an error."
-        vals = {s: {} for s in SECTIONS}
-        owner = {f.name: s for s, c in SECTIONS.items() for f in dataclasses.fields(c)}
-        for k, v in {**(d or {}), **overrides}.items():
-            if k in SECTIONS and isinstance(v, dict):
-                for kk, vv in v.items():
-                    if kk not in owner or owner[kk] != k: raise ValueError(f"unknown parameter '{k}.{kk}'")
-                    vals[k][kk] = vv
-            elif k in owner: vals[owner[k]][k] = v
-            else: raise ValueError(f"unknown parameter '{k}'" + (f"; did you mean '{c[0]}'?" if (c := __import__('difflib').get_close_matches(k, owner, 1)) else ''))
-        return cls(**{s: SECTIONS[s](**vals[s]) for s in SECTIONS})
-
-    def replace(self, **flat):
-        "A copy with some fields (flat names) changed."
-        return Config.from_dict(self.to_dict(), **flat)
-
-    def save(self, path:str|Path): Path(path).write_text(yaml.safe_dump(self.to_dict(), sort_keys=False))
-
-    @classmethod
-    def load(cls, path:str|Path):
-        "Read a params file (YAML or JSON, nested or flat)."
-        path = Path(path)
-        if not path.exists(): raise FileNotFoundError(f"{path}: params file not found")
-        try: d = yaml.safe_load(path.read_text()) or {}
-        except yaml.YAMLError as e: raise ValueError(f"{path}: not a YAML/JSON params file ({str(e).splitlines()[0]})")
-        if not isinstance(d, dict): raise ValueError(f"{path}: a params file must be a mapping of parameter names to values")
-        try: return cls.from_dict(d)
-        except (TypeError, ValueError) as e: raise ValueError(f"{path}: {e}")
+__all__ = ['CALIBRATION', 'seed_everything', 'epoch_edges', 'shared_negatives', 'positive_pairs', 'n_steps', 'batch_loss',
+           'batches', 'lr_factor', 'plan_epochs', 'popularity', 'exclusion', 'embeddings', 'check_filter',
+           'graph_filter', 'make_score_fn', 'run_scorer', 'sample_users', 'split_metrics', 'validate', 'partial_dir',
+           'Run', 'train_epoch', 'serial_threads', 'serial_for_blocks', 'train', 'calibrate', 'all_as_training',
+           'refit', 'write_run', 'fit_run', 'start_run', 'prepare', 'train_run', 'load_run']
 
 # %% ../nbs/03_training.ipynb #df4f6570
 def seed_everything(seed:int):

@@ -17,7 +17,8 @@ from optuna.trial import TrialState
 
 from .data import DataConfig, DataError, load_dataset, write_synthetic
 from .graph import build_graph
-from .train import Config, SECTIONS, train
+from .config import Config, SECTIONS
+from .train import train
 
 # %% auto #0
 __all__ = ['EMBED_CLASSES', 'SPACE', 'FIELDS', 'FINISHED', 'REPORT', 'Param', 'flat_config', 'check_space', 'suggest_params',
