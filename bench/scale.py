@@ -1,7 +1,7 @@
 """The product at the size of a real shop: every phase of a user's session timed, with its peak memory, as the shop
 grows from 10k to 1M users.
 
-    make bench-scale                                   # = .venv/bin/python bench/scale.py   (10k, 100k, 1M users; ~1 h)
+    make bench-scale                                   # = .venv/bin/python bench/scale.py   (10k, 100k, 1M users; ~40 min)
     .venv/bin/python bench/scale.py --users 10000 100000        # the two smaller shops (~5 min)
 
 Each shop is the built-in synthetic generator (`gnnrec synth`: tastes over categories, power-law popularity,
