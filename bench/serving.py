@@ -17,7 +17,8 @@ three periods: A (before the 80 % quantile of the timestamps), B (up to the 90 %
    generator's users all arrive in the first year, so few arrive in B by themselves); the ratio of recall@20.
 3. **Warm-start update** (`gnnrec update --minutes 1.5`). The run on A updated with B against a full retrain on
    A + B, both scored on C for every user who bought in C; the ratio of recall@20 and the time each took.
-Prints the tables; writes bench/results/serving.json.
+Prints the tables; writes bench/results/serving.json. `--sections 3 --synth-users 40000 --update-minutes 1 2` measures
+only the update, on a larger shop (one row per budget; `--update-lr` adds peak learning rates), into `--out`.
 """
 from __future__ import annotations
 import argparse, json, os, sys, tempfile, time, warnings
@@ -28,7 +29,7 @@ sys.path.insert(0, str(HERE.parent))
 import numpy as np
 import pandas as pd
 
-from gnnrec.data import DataConfig, find_shared_data, load_movielens, synthesize
+from gnnrec.data import find_shared_data, load_movielens, synthesize
 from gnnrec.train import Config, train_run, embeddings, run_scorer
 from gnnrec.metrics import topk_scores, ranking_metrics
 from gnnrec.inference import Recommender, RecommendWarning, update_run
@@ -84,13 +85,17 @@ def write(tables:dict, d:Path, **frames)->dict:
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--only', nargs='+', default=['synth', 'ml100k'])
-    p.add_argument('--update-minutes', type=float, default=1.5)
+    p.add_argument('--update-lr', type=float, nargs='+', default=None, help='peak learning rates of the update (default: the run\'s)')
+    p.add_argument('--update-minutes', type=float, nargs='+', default=[1.5], help='budgets of the update (one row each)')
+    p.add_argument('--sections', type=int, nargs='+', default=[1, 2, 3], help='which of the three questions to measure')
+    p.add_argument('--out', type=Path, default=HERE/'results'/'serving.json')
+    p.add_argument('--synth-users', type=int, default=4000, help='users of the synthetic shop (items: half as many, at most 10,000)')
     a = p.parse_args(argv)
     tmp, res, t_start = Path(tempfile.mkdtemp()), {}, time.perf_counter()
     print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
     for name in a.only:
         if name == 'synth':
-            tables = synthesize(n_users=4000, n_items=2000, seed=5)
+            tables = synthesize(n_users=a.synth_users, n_items=min(a.synth_users // 2, 10_000), seed=5)
             extra = dict(item_links={'category': 'category'}, user_links={'declared_category': 'category'})
         else:
             src = find_shared_data('ml-100k')
@@ -106,55 +111,67 @@ def main(argv=None):
         t0 = time.perf_counter()
         run_a = train_run(cfg, tmp/name/'run_a', fa['interactions'], overwrite=True, progress=False, log=None, **feats)
         r['seconds_train_a_refit'] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        run_ap = train_run(cfg.replace(serve='propagate'), tmp/name/'run_a_prop', fa['interactions'], overwrite=True, progress=False, log=None, **feats)
-        r['seconds_train_a_propagate'] = time.perf_counter() - t0
+        need = set(a.sections)
+        if 1 in need:
+            t0 = time.perf_counter()
+            run_ap = train_run(cfg.replace(serve='propagate'), tmp/name/'run_a_prop', fa['interactions'], overwrite=True, progress=False, log=None, **feats)
+            r['seconds_train_a_propagate'] = time.perf_counter() - t0
         buyers_b = B[B.purchase == 1].customer_id.unique()
         known = set(run_a.ds.ids['user'].raw)
         buyers_b = [u for u in buyers_b if u in known]
-        r['1_what_to_serve'] = {
-            'selected': score(selected_lists(run_a, buyers_b), B, buyers_b),
-            'propagate': score(rec_lists(Recommender(run_ap), buyers_b), B, buyers_b),
-            'refit': score(rec_lists(Recommender(run_a), buyers_b), B, buyers_b)}
-        print(name, '1. what to serve (scored on period B):', json.dumps(r['1_what_to_serve']), flush=True)
+        if 1 in need:
+            r['1_what_to_serve'] = {
+                'selected': score(selected_lists(run_a, buyers_b), B, buyers_b),
+                'propagate': score(rec_lists(Recommender(run_ap), buyers_b), B, buyers_b),
+                'refit': score(rec_lists(Recommender(run_a), buyers_b), B, buyers_b)}
+            print(name, '1. what to serve (scored on period B):', json.dumps(r['1_what_to_serve']), flush=True)
         # 2. fresh history: the run on A + B folded in, vs retrained on A + B; scored on C. Users the run never saw: a
         #    seeded 10 % of the users active in B and buying in C lose their events of period A (they arrive in B)
         t0 = time.perf_counter()
         run_ab = train_run(cfg, tmp/name/'run_ab', fab['interactions'], overwrite=True, progress=False, log=None, **feats)
         r['seconds_train_ab'] = time.perf_counter() - t0
         buyers_c = C[C.purchase == 1].customer_id.unique()
-        cand = np.intersect1d(buyers_c, B.customer_id.unique())
-        fresh = set(np.random.default_rng(0).choice(cand, size=max(1, len(cand) // 10), replace=False))
-        A2 = A[~A.customer_id.isin(fresh)]
-        fa2 = write(tables, tmp/name/'A2', interactions=A2)
-        fab2 = write(tables, tmp/name/'AB2', interactions=pd.concat([A2, B]))
-        run_a2 = train_run(cfg, tmp/name/'run_a2', fa2['interactions'], overwrite=True, progress=False, log=None, **feats)
-        run_ab2 = train_run(cfg, tmp/name/'run_ab2', fab2['interactions'], overwrite=True, progress=False, log=None, **feats)
-        folded2, retrained2 = Recommender(run_a2, history=B), Recommender(run_ab2)
-        users = sorted(fresh)
-        f, t = score(rec_lists(folded2, users), C, users), score(rec_lists(retrained2, users), C, users)
-        fb = score({u: list(folded2.ds.ids['item'].to_raw(folded2.fallback(1, 20)[0][0])) for u in users}, C, users)
-        src = pd.concat(list(folded2.batches(users, 1))).source.value_counts().to_dict()
-        r['2_fresh_history'] = {'users the run never saw (first events in B)': {
-            'history folded in': f, 'retrained on A+B': t, 'popularity fallback': fb, 'recall ratio': f['recall'] / t['recall'], 'sources': src}}
-        folded, retrained = Recommender(run_a, history=B), Recommender(run_ab)
-        users = list(buyers_c)
-        f, t = score(rec_lists(folded, users), C, users), score(rec_lists(retrained, users), C, users)
-        r['2_fresh_history']['all users'] = {'history folded in': f, 'retrained on A+B': t, 'recall ratio': f['recall'] / t['recall'],
-                                              'no history (the run on A alone)': score(rec_lists(Recommender(run_a), users), C, users)}
-        print(name, '2. fresh history (scored on C):', json.dumps(r['2_fresh_history']), flush=True)
-        # 3. warm-start update vs full retrain, scored on C
-        t0 = time.perf_counter()
-        up = update_run(run_a, tmp/name/'run_up', B, minutes=a.update_minutes, overwrite=True, log=None)
-        r['seconds_update'] = time.perf_counter() - t0
-        u_, t_ = score(rec_lists(Recommender(up), buyers_c), C, buyers_c), score(rec_lists(Recommender(run_ab), buyers_c), C, buyers_c)
-        r['3_update'] = {'update': u_, 'full retrain': t_, 'recall ratio': u_['recall'] / t_['recall'],
-                         'seconds update': r['seconds_update'], 'seconds full retrain': r['seconds_train_ab']}
-        print(name, '3. update vs retrain (scored on C):', json.dumps(r['3_update']), flush=True)
+        if 2 in need:
+            cand = np.intersect1d(buyers_c, B.customer_id.unique())
+            fresh = set(np.random.default_rng(0).choice(cand, size=max(1, len(cand) // 10), replace=False))
+            A2 = A[~A.customer_id.isin(fresh)]
+            fa2 = write(tables, tmp/name/'A2', interactions=A2)
+            fab2 = write(tables, tmp/name/'AB2', interactions=pd.concat([A2, B]))
+            run_a2 = train_run(cfg, tmp/name/'run_a2', fa2['interactions'], overwrite=True, progress=False, log=None, **feats)
+            run_ab2 = train_run(cfg, tmp/name/'run_ab2', fab2['interactions'], overwrite=True, progress=False, log=None, **feats)
+            folded2, retrained2 = Recommender(run_a2, history=B), Recommender(run_ab2)
+            users = sorted(fresh)
+            f, t = score(rec_lists(folded2, users), C, users), score(rec_lists(retrained2, users), C, users)
+            fb = score({u: list(folded2.ds.ids['item'].to_raw(folded2.fallback(1, 20)[0][0])) for u in users}, C, users)
+            src = pd.concat(list(folded2.batches(users, 1))).source.value_counts().to_dict()
+            r['2_fresh_history'] = {'users the run never saw (first events in B)': {
+                'history folded in': f, 'retrained on A+B': t, 'popularity fallback': fb, 'recall ratio': f['recall'] / t['recall'], 'sources': src}}
+            folded, retrained = Recommender(run_a, history=B), Recommender(run_ab)
+            users = list(buyers_c)
+            f, t = score(rec_lists(folded, users), C, users), score(rec_lists(retrained, users), C, users)
+            r['2_fresh_history']['all users'] = {'history folded in': f, 'retrained on A+B': t, 'recall ratio': f['recall'] / t['recall'],
+                                                  'no history (the run on A alone)': score(rec_lists(Recommender(run_a), users), C, users)}
+            print(name, '2. fresh history (scored on C):', json.dumps(r['2_fresh_history']), flush=True)
+        if 3 in need:
+            # 3. warm-start update vs full retrain, scored on C
+            t_ = score(rec_lists(Recommender(run_ab), buyers_c), C, buyers_c)
+            for m in a.update_minutes:
+                for lr in a.update_lr or [None]:
+                    t0 = time.perf_counter()
+                    up = update_run(run_a, tmp/name/'run_up', B, minutes=m, overwrite=True, log=None, **({'lr': lr} if lr else {}))
+                    secs = time.perf_counter() - t0
+                    u_ = score(rec_lists(Recommender(up), buyers_c), C, buyers_c)
+                    one = len(a.update_minutes) == 1 and not a.update_lr
+                    key = '3_update' if one else f'3_update_{m:g}min' + (f'_lr{lr:g}' if lr else '')
+                    r[key] = {'update': u_, 'full retrain': t_, 'recall ratio': u_['recall'] / t_['recall'], 'minutes': m, 'lr': up.cfg.train.lr,
+                              'seconds update': secs, 'seconds full retrain': r['seconds_train_ab'],
+                              'update valid recall (its own split)': up.metrics['valid'].get('recall'),
+                              'update epochs (selected, run)': [up.metrics['best_epoch'], up.metrics['epochs_run']]}
+                    print(name, f'3. update ({key}) vs retrain (scored on C):', json.dumps(r[key]), flush=True)
         res[name] = r
-    (HERE/'results').mkdir(exist_ok=True)
-    (HERE/'results'/'serving.json').write_text(json.dumps(res, indent=1, default=float))
-    print(f"wall {time.perf_counter() - t_start:.0f}s; load average {os.getloadavg()[0]:.2f}; wrote bench/results/serving.json")
+    a.out.parent.mkdir(exist_ok=True)
+    a.out.write_text(json.dumps(res, indent=1, default=float))
+    print(f"wall {time.perf_counter() - t_start:.0f}s; load average {os.getloadavg()[0]:.2f}; wrote {a.out}")
 
 
 if __name__ == '__main__':
