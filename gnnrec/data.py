@@ -4,9 +4,9 @@
 
 # %% ../nbs/00_data.ipynb #62e5ba43
 from __future__ import annotations
-import dataclasses, difflib, gc, json, os, shutil, tempfile, types, typing, warnings
+import dataclasses, difflib, gc, os, shutil, tempfile, types, typing, warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 

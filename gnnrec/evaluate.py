@@ -13,15 +13,13 @@ import warnings
 import itertools
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import torch
 
 from .data import Dataset, DataError
-from .metrics import ScoreFn, topk_scores, hit_matrix, ranking_metrics, _n_relevant
+from .metrics import ScoreFn, topk_scores, ranking_metrics, _n_relevant
 from .train import Run, load_run, embeddings, exclusion, run_scorer
 from .filters import GraphFilter
 

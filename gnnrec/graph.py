@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .data import DataConfig, Dataset, DataError, IdMap, dedupe, load_dataset, synthesize, write_synthetic, find_shared_data, load_movielens
+from .data import Dataset, DataError, IdMap, dedupe
 
 # %% auto #0
 __all__ = ['INTERACTIONS', 'REVERSE', 'reverse_etypes', 'build_graph', 'graph_stats', 'format_stats', 'save_graph', 'load_graph']

@@ -17,11 +17,11 @@ import pandas as pd
 import scipy.sparse as sp
 import torch
 
-from .data import DataError, Dataset, IdMap, check_interactions, read_table, split_interactions
+from .data import DataError, IdMap, check_interactions, read_table, split_interactions
 from .graph import build_graph
 from .model import DotHead, CosineHead, build_model
 from .metrics import topk_scores
-from .train import Run, load_run, embeddings, exclusion, popularity, run_scorer, all_as_training, start_run, fit_run, partial_dir
+from .train import Run, load_run, embeddings, exclusion, popularity, run_scorer, all_as_training, start_run, fit_run
 
 # %% auto #0
 __all__ = ['SOURCES', 'open_run', 'RecommendWarning', 'FeatureEncoder', 'FaissIndex', 'serving_dataset', 'Recommender',

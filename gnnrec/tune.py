@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
-import pandas as pd
 import optuna
 from optuna.trial import TrialState
 
-from .data import DataConfig, DataError, load_dataset, write_synthetic
+from .data import DataConfig, DataError, load_dataset
 from .graph import build_graph
 from .config import Config, SECTIONS
 from .train import train
