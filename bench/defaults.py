@@ -24,7 +24,8 @@ import pandas as pd
 
 from gnnrec.data import DataConfig, find_shared_data, load_dataset, load_movielens, load_lightgcn_split, write_synthetic
 from gnnrec.graph import build_graph
-from gnnrec.train import Config, Run, train, calibrate, validate
+from gnnrec.train import Config, Run, train, calibrate
+from gnnrec.scoring import validate
 from gnnrec.evaluate import evaluate_run
 from gnnrec.distributed import BLOCKS_RECIPE
 

@@ -40,7 +40,8 @@ def main(argv=None):
     p.add_argument('--params', type=Path, default=HERE/'gowalla_params.yaml', help="the recipe: its filter settings and weight_filter")
     p.add_argument('--only', nargs='*', default=None, help='row numbers to compute (default: all)')
     a = p.parse_args(argv)
-    from gnnrec.train import Config, load_run, embeddings, run_scorer, split_metrics
+    from gnnrec.train import Config, load_run
+    from gnnrec.scoring import embeddings, run_scorer, split_metrics
     from gnnrec.model import FilterModel, ModelConfig
     run = load_run(a.run)
     tc = run.cfg.train

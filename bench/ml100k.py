@@ -29,7 +29,8 @@ import pandas as pd
 import torch
 
 from gnnrec.data import find_shared_data, load_movielens
-from gnnrec.evaluate import evaluate_run, tune_baselines, BASELINE_GRID
+from gnnrec.evaluate import evaluate_run, tune_baselines
+from gnnrec.baselines import BASELINE_GRID
 from gnnrec.train import Config, train_run
 
 warnings.filterwarnings('ignore', message='.*(CPU affinity|beta).*')

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from gnnrec.data import find_shared_data, load_movielens, synthesize
-from gnnrec.train import Config, train_run, embeddings, run_scorer
+from gnnrec.train import Config, train_run
+from gnnrec.scoring import embeddings, run_scorer
 from gnnrec.metrics import topk_scores, ranking_metrics
 from gnnrec.inference import Recommender, RecommendWarning, update_run
 

@@ -62,6 +62,7 @@ from gnnrec.model import ModelConfig
 from gnnrec.metrics import topk_scores, ranking_metrics
 from gnnrec.evaluate import evaluate_run
 import gnnrec.train as gtrain
+from gnnrec.scoring import exclusion, embeddings, make_score_fn
 
 OUT = ROOT / 'bench' / 'out'
 K = 20
@@ -89,7 +90,7 @@ def evaluate_scores(ds, score_fn, exclude: str = 'interacted') -> dict:
     "Test metrics @K of a score function, exactly as `gnnrec.evaluate.evaluate_run` computes them for a run."
     truth = ds.matrix('test', 'purchase')
     users = np.flatnonzero(np.diff(truth.indptr) > 0)
-    top, _ = topk_scores(score_fn, users, ds.n_items, K, gtrain.exclusion(ds, exclude))
+    top, _ = topk_scores(score_fn, users, ds.n_items, K, exclusion(ds, exclude))
     return ranking_metrics(top, truth, users, ds.n_items)[0]
 
 
@@ -132,7 +133,7 @@ def run_gnnrec(a, ds, dcfg) -> dict:
     epoch_s = (hist.seconds.values - np.array(valid_s)).tolist()   # one validate() per epoch
     run = gtrain.Run(cfg, g, ds, model, hist, best)
     table, _ = evaluate_run(run, 'test', K, 'purchase', baselines=('popularity',), exclude='interacted', write=False)
-    check = evaluate_scores(ds, gtrain.make_score_fn(model, gtrain.embeddings(model, g)))
+    check = evaluate_scores(ds, make_score_fn(model, embeddings(model, g)))
     assert abs(check[f'recall@{K}'] - table.loc['gnn', f'recall@{K}']) < 1e-9, 'evaluate_scores departs from evaluate_run'
     return dict(epoch_seconds=epoch_s, valid_seconds=valid_s, epochs=len(hist), best_epoch=best['best_epoch'],
                 valid_recall=best.get('recall'), test={m: float(table.loc['gnn', f'{m}@{K}']) for m in ('recall', 'ndcg')},

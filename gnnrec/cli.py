@@ -181,7 +181,8 @@ def cmd_partition(a):
 def cmd_evaluate(a):
     "`gnnrec evaluate`: the run's model and the baselines on the same split, one table."
     import warnings
-    from gnnrec.evaluate import evaluate_run, tune_baselines, BASELINE_GRID
+    from gnnrec.evaluate import evaluate_run, tune_baselines
+    from gnnrec.baselines import BASELINE_GRID
     from gnnrec.train import load_run
     run = load_run(a.run)
     with warnings.catch_warnings():

@@ -17,8 +17,8 @@ import scipy.sparse as sp
 # %% auto #0
 __all__ = ['DataError', 'typed_fields', 'fields_markdown', 'DataConfig', 'read_table', 'check_interactions', 'load_interactions',
            'Features', 'encode_features', 'load_features', 'IdMap', 'apply_policies', 'dedupe', 'split_interactions',
-           'Dataset', 'DataWarning', 'build_dataset', 'load_dataset', 'atomic_dir', 'synthesize', 'write_synthetic',
-           'load_movielens', 'load_lightgcn', 'load_lightgcn_split', 'find_shared_data']
+           'Dataset', 'DataWarning', 'build_dataset', 'load_dataset', 'atomic_dir', 'atomic_file', 'synthesize',
+           'write_synthetic', 'load_movielens', 'load_lightgcn', 'load_lightgcn_split', 'find_shared_data']
 
 # %% ../nbs/00_data.ipynb #ecf93876
 class DataError(ValueError):
@@ -591,6 +591,20 @@ def atomic_dir(path:str|Path, # the directory to create
         shutil.rmtree(tmpd, ignore_errors=True); raise
     if path.exists(): shutil.rmtree(path)
     os.replace(tmpd, path)
+
+# %% ../nbs/00_data.ipynb #a7f1c2e1
+@contextmanager
+def atomic_file(path:str|Path, # the file to write (its directory is created)
+               )->Path: # a temporary path in the same directory: write it inside the block
+    "Yield a temporary file name that replaces `path` only if the block finishes without error (removed if it fails)."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmpf = path.with_name(f'.{path.name}.partial')
+    try:
+        yield tmpf
+    except BaseException:
+        tmpf.unlink(missing_ok=True); raise
+    os.replace(tmpf, path)
 
 # %% ../nbs/00_data.ipynb #33e93687
 def _draw_items(rng:np.random.Generator, cat:np.ndarray, t:np.ndarray, item_cat:np.ndarray, pop:np.ndarray,

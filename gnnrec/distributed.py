@@ -16,7 +16,8 @@ from fastcore.basics import patch
 
 from .data import atomic_dir
 from .graph import INTERACTIONS, reverse_etypes, save_graph, load_graph
-from .train import Config, prepare, train, fit_run, start_run, partial_dir, split_metrics, run_scorer, epoch_edges
+from .scoring import split_metrics, run_scorer
+from .train import Config, prepare, train, fit_run, start_run, partial_dir, epoch_edges
 
 # %% auto #0
 __all__ = ['GRAPH_NAME', 'BLOCKS_RECIPE', 'check_distributed', 'quiet', 'partition_run', 'edge_cut', 'reverse_ids', 'Cluster',

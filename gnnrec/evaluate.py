@@ -9,189 +9,23 @@ import gnnrec   # first: it chooses the threads before torch and DGL start (see 
 import json
 import os
 import time
-import warnings
 import itertools
-from dataclasses import dataclass, asdict, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .data import Dataset, DataError
-from .metrics import ScoreFn, topk_scores, ranking_metrics, _n_relevant
-from .train import Run, load_run, embeddings, exclusion, run_scorer
-from .filters import GraphFilter
+from .data import Dataset, DataError, atomic_file
+from .metrics import ScoreFn, measure, topk_scores, _n_relevant
+from .train import Run, load_run
+from .scoring import embeddings, exclusion, run_scorer
+from .baselines import BASELINES, BASELINE_GRID, BaselineConfig, recent_item_counts, fit_or_skip
 
 # %% auto #0
-__all__ = ['BASELINES', 'BASELINE_GRID', 'BaselineConfig', 'RandomScorer', 'Popularity', 'recent_item_counts', 'EASE', 'ItemKNN',
-           'ALS', 'fit_baseline', 'evaluate_scorer', 'evaluate_all', 'plot_comparison', 'gnn_score_fn', 'evaluate_run',
-           'tune_baselines', 'explore_user', 'plot_item_embeddings']
-
-# %% ../nbs/04_evaluation.ipynb #50fff021
-@dataclass
-class BaselineConfig:
-    "Hyper-parameters of the non-graph baselines."
-    seed:int = 0 # seed of the random baseline and of ALS initialisation
-    recent_days:int = 30 # window of the recent-popularity baseline, days before the split date
-    ease_lambda:float = 250.0 # L2 regularisation of EASE (Steck 2019 uses 100-1000)
-    ease_max_items:int = 20_000 # EASE inverts a dense items x items matrix: skipped above this many items
-    knn_neighbours:int = 100 # neighbours kept per item by item-kNN
-    als_factors:int = 64 # latent dimensions of ALS
-    als_regularization:float = 0.05 # L2 regularisation of ALS
-    als_alpha:float = 10.0 # ALS confidence of an observed interaction: 1 + alpha * value
-    als_iterations:int = 15 # ALS sweeps
-    num_threads:int = 0 # threads for ALS; 0 = all cores
-
-# %% ../nbs/04_evaluation.ipynb #e66cd5cd
-def _binary(X:sp.spmatrix)->sp.csr_matrix:
-    "A float32 CSR copy of X with every stored nonzero set to 1."
-    X = sp.csr_matrix(X, dtype=np.float32, copy=True)
-    X.eliminate_zeros(); X.sum_duplicates()
-    X.data[:] = 1.0
-    return X
-
-class RandomScorer:
-    "Uniform random scores; seeded per user, so a user's scores do not depend on batching."
-    def __init__(self, seed:int=0): # seed; user u draws from np.random.default_rng((seed, u))
-        self.seed = seed
-    def fit(self, train:sp.spmatrix): # users x items train matrix (only its shape is used)
-        "Remember the catalogue size."
-        self.n_items = train.shape[1]; return self
-    def __call__(self, users:np.ndarray)->np.ndarray: # (len(users), n_items) scores in [0, 1)
-        "Random scores for `users`."
-        return np.stack([np.random.default_rng((self.seed, int(u))).random(self.n_items, dtype=np.float32)
-                         for u in users]) if len(users) else np.zeros((0, self.n_items), np.float32)
-
-class Popularity:
-    "Score every item by its interaction count (the same list for every user)."
-    def fit(self, train:sp.spmatrix|np.ndarray): # users x items matrix (summed over users) or item counts (n_items,)
-        "Count interactions per item; pass the recent-window matrix/counts for recent popularity."
-        self.counts = np.asarray(train.sum(0)).ravel().astype(np.float32) if sp.issparse(train) \
-            else np.asarray(train, dtype=np.float32).ravel()
-        return self
-    def __call__(self, users:np.ndarray)->np.ndarray: # (len(users), n_items) item counts
-        "The item counts, repeated for each user."
-        return np.broadcast_to(self.counts, (len(users), len(self.counts)))
-
-# %% ../nbs/04_evaluation.ipynb #d5d3eadb
-def recent_item_counts(items:np.ndarray, # item id of each train interaction
-                       times, # timestamp of each interaction (anything pd.to_datetime reads; unix seconds: pass pd.to_datetime(t, unit='s'))
-                       n_items:int, # catalogue size
-                       split_date, # end of the window (the train/test split date), exclusive
-                       days:int=30, # window length in days
-                      )->np.ndarray: # float32 (n_items,) interactions per item in [split_date - days, split_date)
-    "Count each item's interactions in the `days` before `split_date` (input of recent popularity)."
-    t, end = pd.to_datetime(pd.Series(np.asarray(times))), pd.Timestamp(split_date)
-    inside = ((t >= end - pd.Timedelta(days=days)) & (t < end)).to_numpy()
-    return np.bincount(np.asarray(items)[inside], minlength=n_items).astype(np.float32)
-
-# %% ../nbs/04_evaluation.ipynb #d7aba2f2
-class EASE:
-    "EASE: closed-form linear item-item autoencoder (dense; small catalogues only)."
-    def __init__(self, lam:float=250.0, # L2 regularisation lambda
-                 max_items:int=20_000, # refuse catalogues larger than this (dense n_items^2 float32 inverse)
-                ):
-        self.lam, self.max_items = lam, max_items
-    def fit(self, train:sp.spmatrix): # users x items train matrix (binarised)
-        "Compute B = I - P diag(1/diag P) with P = (X'X + lam I)^-1."
-        n = train.shape[1]
-        if n > self.max_items:
-            raise ValueError(f"EASE needs a dense {n}x{n} matrix; n_items > max_items={self.max_items}")
-        self.X = _binary(train)
-        G = (self.X.T @ self.X).toarray().astype(np.float64 if n <= 4096 else np.float32)
-        G[np.diag_indices(n)] += self.lam
-        P = np.linalg.inv(G)
-        B = P / (-np.diag(P))
-        B[np.diag_indices(n)] = 0.0
-        self.B = B.astype(np.float32)
-        return self
-    def __call__(self, users:np.ndarray)->np.ndarray: # (len(users), n_items) scores X[users] @ B
-        "Scores of `users`: their train rows times B."
-        return np.asarray(self.X[users] @ self.B)
-
-# %% ../nbs/04_evaluation.ipynb #d954f30e
-class ItemKNN:
-    "Item-based k-nearest-neighbours with cosine similarity (sparse)."
-    def __init__(self, k:int=100, # neighbours kept per item
-                 block:int=1024, # items whose similarities are computed at once
-                ):
-        self.k, self.block = k, block
-    def fit(self, train:sp.spmatrix): # users x items train matrix (binarised)
-        "Build the sparse item x item matrix W, W[i, j] = s_ij if i is among j's k nearest neighbours."
-        self.X = _binary(train)
-        n = self.X.shape[1]
-        norms = np.sqrt(np.asarray(self.X.sum(0)).ravel())
-        Xn = (self.X @ sp.diags(1.0 / np.maximum(norms, 1e-12))).tocsc().astype(np.float32)
-        XnT = Xn.T.tocsr()
-        k = min(self.k, n - 1)
-        rows, cols, vals = [], [], []
-        for start in range(0, n, self.block):
-            j = np.arange(start, min(start + self.block, n))
-            sim = np.asarray((XnT[j] @ Xn).todense())   # (block, n): similarities of targets j to every item
-            sim[np.arange(len(j)), j] = 0.0
-            if k <= 0: continue
-            nb = np.argpartition(-sim, k - 1, axis=1)[:, :k]
-            s = np.take_along_axis(sim, nb, 1)
-            ok = s > 0
-            rows.append(nb[ok]); cols.append(np.repeat(j, k).reshape(len(j), k)[ok]); vals.append(s[ok])
-        cat = lambda a, dt: np.concatenate(a).astype(dt) if a else np.zeros(0, dt)
-        self.W = sp.csr_matrix((cat(vals, np.float32), (cat(rows, np.int64), cat(cols, np.int64))), shape=(n, n))
-        return self
-    def __call__(self, users:np.ndarray)->np.ndarray: # (len(users), n_items) scores X[users] @ W
-        "Sum of the similarities between each item and the user's train items among its neighbours."
-        return (self.X[users] @ self.W).toarray()
-
-# %% ../nbs/04_evaluation.ipynb #d8feb748
-class ALS:
-    "Implicit-feedback ALS (the `implicit` library) on the binarised train matrix."
-    def __init__(self, factors:int=64, # latent dimensions
-                 regularization:float=0.05, # L2 regularisation
-                 alpha:float=10.0, # confidence of an observed pair: 1 + alpha
-                 iterations:int=15, # ALS sweeps
-                 seed:int=0, # random_state of the factor initialisation
-                 num_threads:int=0, # implicit's threads; 0 = all cores
-                ):
-        self.kw = dict(factors=factors, regularization=regularization, alpha=alpha, iterations=iterations,
-                       random_state=seed, num_threads=num_threads)
-    def fit(self, train:sp.spmatrix): # users x items train matrix
-        "Fit user and item factors."
-        from threadpoolctl import threadpool_limits
-        from implicit.cpu.als import AlternatingLeastSquares
-        with threadpool_limits(1, 'blas'):
-            model = AlternatingLeastSquares(**self.kw)
-            model.fit(_binary(train), show_progress=False)
-        self.user_factors, self.item_factors = model.user_factors, model.item_factors
-        return self
-    def __call__(self, users:np.ndarray)->np.ndarray: # (len(users), n_items) dot products
-        "Scores of `users`: user factors times item factors."
-        return self.user_factors[users] @ self.item_factors.T
-
-# %% ../nbs/04_evaluation.ipynb #761b1606
-BASELINES = ('random', 'popularity', 'ease', 'itemknn', 'als', 'graphfilter')
-
-class _Fitted:
-    "A scorer built from the train matrix (e.g. `GraphFilter`, chapter 02b) behind the baselines' fit interface."
-    def __init__(self, make): self.make = make
-    def fit(self, train:sp.spmatrix): return self.make(train)
-
-def fit_baseline(name:str, # 'random', 'popularity', 'recent', 'ease', 'itemknn', 'als' or 'graphfilter'
-                 train:sp.spmatrix, # users x items train matrix
-                 cfg:BaselineConfig|None=None, # hyper-parameters; None = defaults
-                 recent:sp.spmatrix|np.ndarray|None=None, # for 'recent': matrix or item counts of the last cfg.recent_days before the split
-                ): # a fitted scorer: scorer(user_ids) -> (len, n_items) scores
-    "Fit one named baseline on `train` and return it as a score_fn."
-    cfg = cfg or BaselineConfig()
-    if name == 'recent':
-        if recent is None: raise ValueError("baseline 'recent' needs `recent` (e.g. recent_item_counts(...))")
-        return Popularity().fit(recent)
-    makers = {'random': lambda: RandomScorer(cfg.seed), 'popularity': Popularity,
-              'ease': lambda: EASE(cfg.ease_lambda, cfg.ease_max_items), 'itemknn': lambda: ItemKNN(cfg.knn_neighbours),
-              'graphfilter': lambda: _Fitted(GraphFilter),
-              'als': lambda: ALS(cfg.als_factors, cfg.als_regularization, cfg.als_alpha, cfg.als_iterations,
-                                 cfg.seed, cfg.num_threads)}
-    if name not in makers: raise ValueError(f"unknown baseline {name!r}; known: {sorted(makers) + ['recent']}")
-    return makers[name]().fit(train)
+__all__ = ['evaluate_scorer', 'evaluate_all', 'plot_comparison', 'gnn_score_fn', 'evaluate_run', 'tune_baselines', 'explore_user',
+           'plot_item_embeddings']
 
 # %% ../nbs/04_evaluation.ipynb #afc2e7a5
 def evaluate_scorer(score_fn:ScoreFn, # user ids -> (len, n_items) scores
@@ -205,9 +39,7 @@ def evaluate_scorer(score_fn:ScoreFn, # user ids -> (len, n_items) scores
     "Rank, then measure one score_fn on users with a nonempty ground truth."
     users = np.arange(truth.shape[0]) if users is None else np.asarray(users, dtype=np.int64)
     nonempty = _n_relevant(truth, users) > 0
-    top, _ = topk_scores(score_fn, users[nonempty], truth.shape[1], k,
-                         sp.csr_matrix(train) if exclude_train else None, batch_size)
-    mean, per_user = ranking_metrics(top, truth, users[nonempty])
+    mean, per_user = measure(score_fn, truth, users[nonempty], k, sp.csr_matrix(train) if exclude_train else None, batch_size=batch_size)
     mean['n_skipped'] += int((~nonempty).sum())
     return mean, per_user
 
@@ -234,11 +66,7 @@ def evaluate_all(train:sp.spmatrix, # users x items train matrix: baselines fit 
     for name in names:
         t0 = time.perf_counter()
         if name in models: fn = models[name]
-        else:
-            try: fn = fit_baseline(name, train, cfg, recent)
-            except ValueError as e:
-                if name != 'ease' or 'max_items' not in str(e): raise
-                warnings.warn(f"skipping EASE: {e}"); continue
+        elif (fn := fit_or_skip(name, train, cfg, recent)) is None: continue
         rows[name], per_user[name] = evaluate_scorer(fn, train, truth, k, users, exclude_train, batch_size)
         rows[name]['seconds'] = time.perf_counter() - t0
     table = pd.DataFrame.from_dict(rows, orient='index')
@@ -274,9 +102,6 @@ def gnn_score_fn(run:Run)->ScoreFn:
     "The run's scoring function, popularity and graph-filter blends included, exactly as used in validation."
     return run_scorer(run.model, embeddings(run.model, run.g), run.ds, run.cfg.train)
 
-def _write_atomic(path:Path, text:str):
-    tmp = path.with_name(f'.{path.name}.tmp'); tmp.write_text(text); tmp.replace(path)
-
 def _protocol(run:Run, split:str, k:int|None, truth:str|None, exclude:str|None, recent_days:int=30)->dict:
     "Everything the run's evaluation protocol fixes: cut-off, truth matrix, training matrix, exclusion and users."
     ds, tc = run.ds, run.cfg.train
@@ -288,11 +113,6 @@ def _protocol(run:Run, split:str, k:int|None, truth:str|None, exclude:str|None, 
     recent = recent_item_counts(tr.item.values, tr.timestamp.values, ds.n_items, ds.split_date + pd.Timedelta(seconds=1), recent_days)
     return dict(k=k, truth=truth, exclude=exclude, T=T, train=ds.matrix('train', 'all'), recent=recent,
                 excl=exclusion(ds, exclude), users=np.flatnonzero(np.diff(T.indptr) > 0))
-
-def _measure(fn:ScoreFn, p:dict, n_items:int)->tuple:
-    "Rank with `fn` under the protocol `p`: (mean metrics, per-user metrics)."
-    top, _ = topk_scores(fn, p['users'], n_items, p['k'], p['excl'])
-    return ranking_metrics(top, p['T'], p['users'], n_items)
 
 def evaluate_run(run:Run|str|Path, # a Run or a run directory
                  split:str='test', # held-out split to evaluate: valid | test
@@ -313,35 +133,25 @@ def evaluate_run(run:Run|str|Path, # a Run or a run directory
     for name in ['gnn', *baselines]:
         t0 = time.perf_counter()
         if name == 'gnn': fn = gnn_score_fn(run)
-        else:
-            try: fn = fit_baseline(name, p['train'], cfg, p['recent'])
-            except ValueError as e:
-                if name != 'ease' or 'max_items' not in str(e): raise
-                warnings.warn(f"skipping EASE: {e}"); continue
-        rows[name], per_user[name] = _measure(fn, p, ds.n_items)
+        elif (fn := fit_or_skip(name, p['train'], cfg, p['recent'])) is None: continue
+        rows[name], per_user[name] = measure(fn, p['T'], p['users'], p['k'], p['excl'], ds.n_items)
         rows[name]['seconds'] = time.perf_counter() - t0
     table = pd.DataFrame.from_dict(rows, orient='index'); table.index.name = 'model'
     if write and run.path is not None:
         path, k = Path(run.path), p['k']
-        _write_atomic(path/'evaluation.csv', table.to_csv())
+        with atomic_file(path/'evaluation.csv') as t: table.to_csv(t)
         long = pd.concat([d.assign(model=n, customer_id=ds.ids['user'].to_raw(d.user.values)) for n, d in per_user.items()])
-        _write_atomic(path/'evaluation_per_user.csv', long.to_csv(index=False))
+        with atomic_file(path/'evaluation_per_user.csv') as t: long.to_csv(t, index=False)
         (path/'plots').mkdir(exist_ok=True)
         plot_comparison(table, path/'plots'/'evaluation.png', metrics=[f'{m}@{k}' for m in ('precision', 'recall', 'ndcg', 'hit', 'mrr')],
                         title=f"{split}, truth = {p['truth']}, k = {k}")
         m = json.loads((path/'metrics.json').read_text()) if (path/'metrics.json').exists() else {}
         m['evaluation'] = {'split': split, 'k': k, 'truth': p['truth'], 'exclude': p['exclude'],
                            'baselines': asdict(cfg), 'table': json.loads(table.drop(columns='seconds').to_json(orient='index'))}
-        _write_atomic(path/'metrics.json', json.dumps(m, indent=1))
+        with atomic_file(path/'metrics.json') as t: t.write_text(json.dumps(m, indent=1))
     return table, per_user
 
 # %% ../nbs/04_evaluation.ipynb #01252015
-BASELINE_GRID = {
-    'ease': {'ease_lambda': (10.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2000.0)},
-    'itemknn': {'knn_neighbours': (10, 25, 50, 100, 200, 400)},
-    'als': {'als_factors': (32, 64, 128), 'als_regularization': (0.01, 0.1, 1.0), 'als_alpha': (1.0, 10.0, 40.0)},
-} # baseline -> {BaselineConfig field: candidates}; the grids cover the usual ranges (EASE: Steck 2019; ALS: implicit's docs)
-
 def tune_baselines(run:Run|str|Path, # a Run or a run directory
                    baselines:tuple=('ease', 'itemknn', 'als'), # baselines to tune (each needs a grid)
                    grid:dict|None=None, # baseline -> {BaselineConfig field: candidate values}; None = BASELINE_GRID
@@ -360,10 +170,8 @@ def tune_baselines(run:Run|str|Path, # a Run or a run directory
         fields, best = list(grid[name]), None
         for values in itertools.product(*(grid[name][f] for f in fields)):
             c = replace(cfg, **dict(zip(fields, values)))
-            try: m, _ = _measure(fit_baseline(name, p['train'], c, p['recent']), p, run.ds.n_items)
-            except ValueError as e:
-                if name != 'ease' or 'max_items' not in str(e): raise
-                warnings.warn(f"not tuning EASE: {e}"); break
+            if (fn := fit_or_skip(name, p['train'], c, p['recent'])) is None: break   # too large: not tuned
+            m, _ = measure(fn, p['T'], p['users'], p['k'], p['excl'], run.ds.n_items)
             rows.append({'baseline': name, **dict(zip(fields, values)), **m})
             if best is None or m[key] > best[0]: best = (m[key], dict(zip(fields, values)))
         if best: chosen.update(best[1])

@@ -5,7 +5,7 @@
 # %% ../nbs/05_inference.ipynb #43c78c06
 from __future__ import annotations
 import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
-import dataclasses, time, warnings
+import contextlib, dataclasses, time, warnings
 from tqdm import tqdm
 from collections import Counter
 from dataclasses import dataclass
@@ -17,11 +17,12 @@ import pandas as pd
 import scipy.sparse as sp
 import torch
 
-from .data import DataError, IdMap, check_interactions, read_table, split_interactions
+from .data import DataError, IdMap, atomic_file, check_interactions, read_table, split_interactions
 from .graph import build_graph
 from .model import DotHead, CosineHead, build_model
 from .metrics import topk_scores
-from .train import Run, load_run, embeddings, exclusion, popularity, run_scorer, all_as_training, start_run, fit_run
+from .scoring import embeddings, exclusion, popularity, run_scorer
+from .train import Run, load_run, all_as_training, start_run, fit_run
 
 # %% auto #0
 __all__ = ['SOURCES', 'open_run', 'RecommendWarning', 'FeatureEncoder', 'FaissIndex', 'serving_dataset', 'Recommender',
@@ -445,11 +446,10 @@ def write_recommendations(run:Recommender|Run|str|Path, # a Recommender, a Run o
         if out.is_dir(): raise FileExistsError(f"{out}: is a directory")
         out.parent.mkdir(parents=True, exist_ok=True)
     rec = run if isinstance(run, Recommender) else Recommender(run, index, history=history, new_users=new_users, new_items=new_items)
-    tmpf = None if stream else out.with_name(f'.{out.name}.partial')
-    f = out if stream else open(tmpf, 'w', newline='')
     rows, sources, first, n_users = 0, Counter(), None, 0
     bar = None
-    try:
+    with contextlib.ExitStack() as stack:   # a file: written under a temporary name, renamed into place when complete
+        f = out if stream else stack.enter_context(open(stack.enter_context(atomic_file(out)), 'w', newline=''))
         for i, b in enumerate(rec.batches(users, k, keep_bought, batch_size)):
             b.assign(score=b.score.round(6)).to_csv(f, header=i == 0, index=False)   # faster than a float_format
             rows += len(b); n_users += b.customer_id.nunique()
@@ -459,10 +459,6 @@ def write_recommendations(run:Recommender|Run|str|Path, # a Recommender, a Run o
             if i == 0: first = b[b.customer_id.isin(b.customer_id.drop_duplicates().head(head_users))]
         if rows == 0: f.write('customer_id,item_id,rank,score,source\n')
         if bar is not None: bar.close()
-    except BaseException:
-        if not stream: f.close(); tmpf.unlink(missing_ok=True)
-        raise
-    if not stream: f.close(); tmpf.replace(out)
     return {'rows': rows, 'users': n_users, 'sources': dict(sources), 'seconds': time.perf_counter() - t0,
             'path': None if stream else out, 'head': first}
 

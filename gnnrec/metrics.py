@@ -14,7 +14,7 @@ import scipy.sparse as sp
 import torch
 
 # %% auto #0
-__all__ = ['ScoreFn', 'topk_scores', 'hit_matrix', 'ranking_metrics']
+__all__ = ['ScoreFn', 'topk_scores', 'hit_matrix', 'ranking_metrics', 'measure']
 
 # %% ../nbs/02a_metrics.ipynb #eda078a7
 ScoreFn = Callable[[np.ndarray], "np.ndarray | torch.Tensor"]  # user ids -> scores (len(user_ids), n_items)
@@ -110,3 +110,16 @@ def ranking_metrics(top:np.ndarray, # top-k item ids (n, k), best first; -1 = no
     mean[f'coverage@{k}'] = len(np.unique(rec)) / n_items
     mean.update(n_users=int(keep.sum()), n_skipped=int((~keep).sum()))
     return mean, per_user
+
+# %% ../nbs/02a_metrics.ipynb #me0a0002
+def measure(score_fn:ScoreFn, # user ids -> scores (len(user_ids), n_items)
+            truth:sp.csr_matrix, # ground truth, users x items; nonzero = relevant
+            users:np.ndarray, # users to rank for and measure (those with an empty truth row are skipped)
+            k:int=20, # cut-off
+            exclude:sp.csr_matrix|None=None, # users x items never recommended (usually the training items); None keeps all
+            n_items:int|None=None, # catalogue size for coverage; None = truth.shape[1]
+            batch_size:int=1024, # users scored at once
+           )->tuple[dict, pd.DataFrame]: # mean metrics (+ n_users, n_skipped), per-user metrics
+    "Rank with `score_fn` and measure the top k against `truth`: the one rank-and-measure path of validation, evaluation and tuning."
+    top, _ = topk_scores(score_fn, users, truth.shape[1], k, exclude, batch_size)
+    return ranking_metrics(top, truth, users, n_items)

@@ -17,19 +17,19 @@ import torch
 from tqdm import tqdm
 
 from .config import ModelConfig, TrainConfig, Config
-from .data import DataError, Dataset, load_dataset
+from .data import DataError, Dataset, load_dataset, atomic_file
 from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACTIONS
 from .model import (build_model, make_negative_sampler, full_graph_pairs, PairScores, full_graph_loss,
                           edge_weights, recency_weights, FilterModel)
-from .metrics import topk_scores, ranking_metrics
-from .filters import GraphFilter, row_scaled
+from .metrics import topk_scores
+from .scoring import popularity, exclusion, embeddings, check_filter, run_scorer, sample_users, split_metrics, validate
+from .baselines import Popularity
 
 # %% auto #0
 __all__ = ['CALIBRATION', 'seed_everything', 'epoch_edges', 'shared_negatives', 'positive_pairs', 'n_steps', 'batch_loss',
-           'batches', 'lr_factor', 'plan_epochs', 'popularity', 'exclusion', 'embeddings', 'check_filter',
-           'graph_filter', 'make_score_fn', 'run_scorer', 'sample_users', 'split_metrics', 'validate', 'partial_dir',
-           'Run', 'train_epoch', 'serial_threads', 'serial_for_blocks', 'train', 'calibrate', 'all_as_training',
-           'refit', 'write_run', 'fit_run', 'start_run', 'prepare', 'train_run', 'load_run']
+           'batches', 'lr_factor', 'plan_epochs', 'partial_dir', 'Run', 'train_epoch', 'serial_threads',
+           'serial_for_blocks', 'train', 'calibrate', 'all_as_training', 'refit', 'write_run', 'fit_run', 'start_run',
+           'prepare', 'train_run', 'load_run']
 
 # %% ../nbs/03_training.ipynb #df4f6570
 def seed_everything(seed:int):
@@ -162,121 +162,6 @@ def plan_epochs(tc:TrainConfig, # epochs, minutes and valid_every
     per_epoch = first_train + first_valid / tc.valid_every
     return int(min(tc.epochs, max(1, 1 + (60 * tc.minutes - first_train - first_valid) // max(per_epoch, 1e-9))))
 
-# %% ../nbs/03_training.ipynb #e6839207
-def popularity(ds:Dataset, # the dataset
-               days:Optional[int]=None, # count only the last N days before the split date (None: all training data)
-              )->np.ndarray: # (n_items,) max-normalised purchase counts of the training split
-    "Item popularity in the training split, scaled to [0, 1]."
-    tr = ds.interactions[(ds.interactions.split == 'train') & (ds.interactions.purchase == 1)]
-    if days is not None: tr = tr[tr.timestamp >= ds.split_date - pd.Timedelta(days=days)]
-    c = np.bincount(tr.item.values, minlength=ds.n_items).astype('float32')
-    return c / max(c.max(), 1.0)
-
-def exclusion(ds:Dataset, # the dataset
-              exclude:str='bought', # bought | interacted | none
-             ): # users x items CSR of the items to remove from rankings (None: remove nothing)
-    "Which training items are removed from each user's ranking: already bought, every interaction, or none."
-    if exclude == 'none': return None
-    if exclude not in ('bought', 'interacted'): raise ValueError(f"exclude must be bought | interacted | none, got {exclude!r}")
-    return ds.matrix('train', 'purchase' if exclude == 'bought' else 'all')
-
-@torch.no_grad()
-def embeddings(model, g:dgl.DGLGraph, device=torch.device('cpu'))->dict:
-    "Final embeddings of every node of the graph (evaluation mode)."
-    was = model.training; model.eval()
-    h = model.embed(g.to(device))
-    model.train(was)
-    return {k: v.detach() for k, v in h.items()}
-
-_FILTER = {}   # the last graph filter built: (key, interactions, filter)
-
-def check_filter(tc:TrainConfig, ds:Dataset):
-    "Raise a clear error when the filter settings cannot fit the data (before anything is written)."
-    side = min(ds.n_users, ds.n_items)
-    if tc.filter_rank > side:
-        raise ValueError(f"TrainConfig.filter_rank={tc.filter_rank} exceeds the smaller side of the interaction matrix "
-                         f"({ds.n_users} users x {ds.n_items} items): choose --filter_rank {side} or less")
-
-def graph_filter(ds:Dataset, # the dataset: the filter reads its training interactions
-                 tc:TrainConfig, # the filter_* settings and the seed
-                )->GraphFilter:
-    "The `GraphFilter` the run's settings describe on `ds`'s training split, built once per dataset and settings (an SVD can take a minute)."
-    kw = {f.name[len('filter_'):]: getattr(tc, f.name) for f in dataclasses.fields(tc) if f.name.startswith('filter_')}
-    key = (tuple(sorted(kw.items())), tc.seed)
-    last = _FILTER.get('last')
-    if last is not None and last[0] == key and last[1] is ds.interactions: return last[2]
-    check_filter(tc, ds)
-    _FILTER.clear()   # free the old one first: its factors can be large
-    f = GraphFilter(ds.matrix('train', 'all'), seed=tc.seed, **kw)
-    _FILTER['last'] = (key, ds.interactions, f)
-    return f
-
-def make_score_fn(model, # the trained model
-                  h:dict, # embeddings from embeddings
-                  pop:Optional[np.ndarray]=None, # popularity to blend in (None: no blend)
-                  weight:float=0.0, # weight of the popularity
-                  filt:Optional[GraphFilter]=None, # graph filter to blend in (None: no blend); its rows are the users of `h`
-                  weight_filter:float=0.0, # weight of the graph filter
-                 ): # score_fn(user node ids, out=None) -> (len, n_items) scores
-    "A scoring function for `topk_scores`: model scores of users against every item, plus weighted popularity and graph filter."
-    items = h['item']
-    p = torch.as_tensor(pop, device=items.device) if pop is not None and weight else None
-    if isinstance(model, FilterModel) and filt is None: raise ValueError("a model of family 'filter' scores with the graph filter: pass `filt`")
-    head = None if isinstance(model, FilterModel) else getattr(model, 'head', None)
-    items_t = head.scale(items).T.contiguous() if hasattr(head, 'scale') else None   # dot, cosine: scale(u)·scale(i), items once
-    @torch.no_grad()
-    def score_fn(users, out:torch.Tensor|None=None): # `out`: a CPU buffer the scores may be written into
-        if isinstance(model, FilterModel): s = torch.as_tensor(filt(np.asarray(users)), device=items.device).float()
-        else:
-            hu = h['user'][torch.as_tensor(users, device=items.device)]
-            s = torch.mm(head.scale(hu), items_t, out=out if items.device.type == 'cpu' else None) if items_t is not None \
-                else model.score_all(hu, items).float()
-        if filt is not None and weight_filter and not isinstance(model, FilterModel):
-            f = torch.as_tensor(filt(np.asarray(users)), device=items.device)
-            s = row_scaled(s) + weight_filter * row_scaled(f)
-        if p is not None: s = s + weight * p if isinstance(model, FilterModel) else s.add_(p, alpha=weight)   # the model's scores are ours
-        return s.cpu()
-    return score_fn
-
-def run_scorer(model, # the trained model
-               h:dict, # its embeddings (from `embeddings`)
-               ds:Dataset, # the dataset (training interactions: popularity and graph filter)
-               tc:TrainConfig, # which blends, with which weights
-              ): # score_fn(user node ids) -> (len, n_items) scores
-    "The scoring function a run's `TrainConfig` asks for: validation, evaluation and inference all use it."
-    pop = popularity(ds, tc.days_popularity) if tc.use_popularity else None
-    filt = graph_filter(ds, tc) if tc.weight_filter or isinstance(model, FilterModel) else None
-    return make_score_fn(model, h, pop, tc.weight_popularity, filt, tc.weight_filter)
-
-def sample_users(users:np.ndarray, # user node ids
-                 n:int, # at most this many (0: all)
-                 seed:int=0, # seed of the sample
-                )->np.ndarray: # sorted
-    "`users`, or a seeded sample of `n` of them when there are more: ranking a million users to choose an epoch is waste."
-    if n <= 0 or len(users) <= n: return users
-    return np.sort(np.random.default_rng(seed).choice(users, n, replace=False))
-
-def split_metrics(fn, # score_fn(user node ids) -> scores
-                  ds:Dataset, # the dataset (truth and exclusions)
-                  tc:TrainConfig, # k, truth and exclude
-                  split:str='valid', # the held-out split
-                  users:Optional[np.ndarray]=None, # users to measure (default: every user with a nonempty truth)
-                  max_users:int=0, # measure a seeded sample of at most this many of them (0: all)
-                 )->dict: # metric name (no @k) -> mean
-    "Rank with `fn` and measure at k on a held-out split, training items removed as `tc.exclude` says."
-    truth = ds.matrix(split, tc.truth)
-    users = np.flatnonzero(np.diff(truth.indptr) > 0) if users is None else users
-    users = sample_users(users, max_users, tc.seed)
-    if len(users) == 0: return {}
-    top, _ = topk_scores(fn, users, ds.n_items, tc.k, exclude=exclusion(ds, tc.exclude))
-    mean, _ = ranking_metrics(top, truth, users=users, n_items=ds.n_items)
-    return {k.split('@')[0]: float(v) for k, v in mean.items() if '@' in k}
-
-def validate(model, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, split:str='valid', device=torch.device('cpu'))->dict:
-    "Metrics at k of the model on a held-out split (the run's scoring function, `run_scorer`); at most `tc.valid_users` users."
-    if ds.matrix(split, tc.truth).nnz == 0: return {}   # nothing to measure: do not build the scorer (a filter's SVD can take a minute)
-    return split_metrics(run_scorer(model, embeddings(model, g, device), ds, tc), ds, tc, split, max_users=tc.valid_users)
-
 # %% ../nbs/03_training.ipynb #b981180d
 def partial_dir(out:str|Path)->Path:
     "Where a run is written until it is complete."
@@ -284,7 +169,7 @@ def partial_dir(out:str|Path)->Path:
     return out.parent/f'.{out.name}.partial'
 
 def _save_checkpoint(path:Path, **state):
-    tmp = path.with_suffix('.tmp'); torch.save(state, tmp); tmp.replace(path)   # a kill mid-write keeps the last one
+    with atomic_file(path) as t: torch.save(state, t)   # a kill mid-write keeps the last one
 
 def _plot_history(hist:pd.DataFrame, path:Path, k:int):
     "plots/loss.png and, when the run was validated, plots/metrics.png: whole epochs on the x axis, legends outside the data."
@@ -540,8 +425,7 @@ def fit_run(cfg:Config, # hyperparameters
     if len(cal):
         cfg.save(work/'params.yaml')
         log(f"calibrated on validation: norm_power {cfg.model.norm_power:g}, weight_filter {tc.weight_filter:g}")
-    pop = torch.as_tensor(popularity(ds))
-    pop_m = split_metrics(lambda u: pop.expand(len(u), -1), ds, tc)
+    pop_m = split_metrics(Popularity().fit(popularity(ds)), ds, tc)
     metrics = {'k': tc.k, 'valid': validate(model, g, ds, tc) if len(cal) else selected, 'valid_popularity': pop_m,
                'valid_selected_epoch': selected, 'calibration': cal.to_dict(orient='records'),
                'best_epoch': best['best_epoch'], 'epochs_run': int(hist.epoch.max()), 'epochs_planned': best['epochs_planned'],

@@ -14,7 +14,7 @@ import numpy as np
 import optuna
 from optuna.trial import TrialState
 
-from .data import DataConfig, DataError, load_dataset
+from .data import DataConfig, DataError, load_dataset, atomic_dir, atomic_file
 from .graph import build_graph
 from .config import Config, SECTIONS
 from .train import train
@@ -298,41 +298,35 @@ def write_report(study:optuna.Study, # the study
     "Write trials.csv, plots/, best_params.yaml and summary.json for the study's current state."
     import optuna.visualization.matplotlib as ovm
     out.mkdir(parents=True, exist_ok=True)
-    _clear_report(out)
-    work = Path(tempfile.mkdtemp(prefix='.report.', dir=out))
-    try:
-        trials = study.get_trials(deepcopy=False)
-        df = study.trials_dataframe(attrs=('number', 'value', 'state', 'datetime_start', 'datetime_complete', 'duration', 'params', 'user_attrs'))
-        if len(df):
-            df = df.drop(columns=[c for c in df if c == 'user_attrs_config'])
-            if 'duration' in df: df.insert(df.columns.get_loc('duration') + 1, 'seconds', df.duration.dt.total_seconds())
-            df = df.rename(columns={'value': metric})
-        df.to_csv(work/'trials.csv', index=False)
-        (work/'plots').mkdir()
-        complete = [t for t in trials if t.state == TrialState.COMPLETE]
-        notes = [n for n in (_plot(ovm.plot_optimization_history, work/'plots'/'history.png', study, target_name=metric),
-                             _plot(ovm.plot_intermediate_values, work/'plots'/'intermediate.png', study)) if n]
+    _clear_report(out)   # then each part is written atomically, summary.json last: it marks the report complete
+    trials = study.get_trials(deepcopy=False)
+    df = study.trials_dataframe(attrs=('number', 'value', 'state', 'datetime_start', 'datetime_complete', 'duration', 'params', 'user_attrs'))
+    if len(df):
+        df = df.drop(columns=[c for c in df if c == 'user_attrs_config'])
+        if 'duration' in df: df.insert(df.columns.get_loc('duration') + 1, 'seconds', df.duration.dt.total_seconds())
+        df = df.rename(columns={'value': metric})
+    with atomic_file(out/'trials.csv') as t: df.to_csv(t, index=False)
+    complete = [t for t in trials if t.state == TrialState.COMPLETE]
+    with atomic_dir(out/'plots', overwrite=True) as plots:
+        notes = [n for n in (_plot(ovm.plot_optimization_history, plots/'history.png', study, target_name=metric),
+                             _plot(ovm.plot_intermediate_values, plots/'intermediate.png', study)) if n]
         notes += ([f"importances.png not drawn: {len(complete)} complete trial(s), 2 needed"] if len(complete) < 2 else
-                  [n for n in [_plot(ovm.plot_param_importances, work/'plots'/'importances.png', study)] if n])
-        counts = {s.name.lower(): sum(t.state == s for t in trials) for s in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)}
-        summary = {'study': study.study_name, 'metric': metric, 'direction': 'maximize', 'requested_trials': target,
-                   'finished_trials': counts['complete'] + counts['pruned'], **counts,
-                   'done': counts['complete'] + counts['pruned'] >= target, **(extra or {})}
-        if complete:
-            best = study.best_trial
-            cfg = Config.from_dict(best.user_attrs['config']).replace(remove=DataConfig().remove)
-            cfg.save(work/'best_params.yaml')
-            head = f"# gnnrec tune: study {study.study_name!r}, trial {best.number}, validation {metric} = {best.value:.5f}\n"
-            (work/'best_params.yaml').write_text(head + (work/'best_params.yaml').read_text())
-            summary.update(best_trial=best.number, best_value=best.value, best_params=best.params,
-                           best_metrics={k[6:]: v for k, v in best.user_attrs.items() if k.startswith('valid_')})
-            base_t = [t for t in complete if t.user_attrs.get('base')]
-            if base_t: summary['base_value'] = base_t[0].value
-        summary['notes'] = notes
-        (work/'summary.json').write_text(json.dumps(summary, indent=1, default=str))
-        for n in ('trials.csv', 'plots', 'best_params.yaml', 'summary.json'):   # summary last: it marks the report complete
-            if (work/n).exists(): os.replace(work/n, out/n)
-    finally: shutil.rmtree(work, ignore_errors=True)
+                  [n for n in [_plot(ovm.plot_param_importances, plots/'importances.png', study)] if n])
+    counts = {s.name.lower(): sum(t.state == s for t in trials) for s in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)}
+    summary = {'study': study.study_name, 'metric': metric, 'direction': 'maximize', 'requested_trials': target,
+               'finished_trials': counts['complete'] + counts['pruned'], **counts,
+               'done': counts['complete'] + counts['pruned'] >= target, **(extra or {})}
+    if complete:
+        best = study.best_trial
+        cfg = Config.from_dict(best.user_attrs['config']).replace(remove=DataConfig().remove)
+        head = f"# gnnrec tune: study {study.study_name!r}, trial {best.number}, validation {metric} = {best.value:.5f}\n"
+        with atomic_file(out/'best_params.yaml') as t: cfg.save(t); t.write_text(head + t.read_text())
+        summary.update(best_trial=best.number, best_value=best.value, best_params=best.params,
+                       best_metrics={k[6:]: v for k, v in best.user_attrs.items() if k.startswith('valid_')})
+        base_t = [t for t in complete if t.user_attrs.get('base')]
+        if base_t: summary['base_value'] = base_t[0].value
+    summary['notes'] = notes
+    with atomic_file(out/'summary.json') as t: t.write_text(json.dumps(summary, indent=1, default=str))
     return summary
 
 # %% ../nbs/06_tuning.ipynb #16f966ba
