@@ -19,7 +19,8 @@ import torch
 
 from .data import DataError, IdMap, atomic_file, check_interactions, read_table, split_interactions
 from .graph import build_graph
-from .model import DotHead, CosineHead, build_model
+from .objectives import DotHead, CosineHead
+from .model import build_model
 from .metrics import topk_scores
 from .scoring import embeddings, exclusion, popularity, run_scorer
 from .train import Run, load_run, all_as_training, start_run, fit_run

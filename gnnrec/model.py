@@ -16,17 +16,17 @@ import dgl.function as fn
 from dgl.nn import HeteroGraphConv, SAGEConv
 
 from .config import ModelConfig
+from .objectives import (CosineHead, DotHead, MLPHead, max_margin_loss, bpr_loss, softmax_loss, ccl_loss, softmax_terms,
+                                weighted_mean, recency_weights, etype_dict)
 
 # torch marks its CSR tensors 'beta' on first use; the LightGCN kernels use them deliberately (and test them below)
 warnings.filterwarnings('ignore', message='Sparse CSR tensor support is in beta')
 
 # %% auto #0
-__all__ = ['UI_TYPES', 'HEADS', 'LSE_BLOCK', 'InputLayer', 'MeanNNConv', 'make_conv', 'SageEncoder', 'ui_etypes', 'ui_degrees',
+__all__ = ['UI_TYPES', 'LSE_BLOCK', 'InputLayer', 'MeanNNConv', 'make_conv', 'SageEncoder', 'ui_etypes', 'ui_degrees',
            'lightgcn_adjacency', 'sparse_mm', 'sparse_transpose', 'lightgcn_graph', 'dgl_propagate', 'LightGCNEncoder',
-           'CosineHead', 'DotHead', 'MLPHead', 'max_margin_loss', 'bpr_loss', 'softmax_terms', 'softmax_loss',
-           'ccl_loss', 'recency_weights', 'uniform_sampler', 'PopularitySampler', 'RemoveFalseNegatives',
-           'false_negative_rate', 'make_negative_sampler', 'GNNRec', 'FilterModel', 'build_model', 'full_graph_pairs',
-           'PairScores', 'shared_logsumexp', 'edge_weights', 'full_graph_loss']
+           'GNNRec', 'FilterModel', 'build_model', 'full_graph_pairs', 'PairScores', 'shared_logsumexp', 'edge_weights',
+           'full_graph_loss']
 
 # %% ../nbs/02_model.ipynb #0c98c49a
 class InputLayer(nn.Module):
@@ -356,207 +356,6 @@ class LightGCNEncoder(nn.Module):
             hs.append({nt: h[nt][:n_out[nt]] for nt in self.ntypes})
         return self._readout(hs)
 
-# %% ../nbs/02_model.ipynb #b36b1938
-class CosineHead(nn.Module):
-    "Cosine similarity of the pair."
-    def scale(self, h:torch.Tensor)->torch.Tensor: return F.normalize(h, dim=-1)
-    def forward(self, h_src:torch.Tensor, h_dst:torch.Tensor)->torch.Tensor:
-        "One score per aligned row pair."
-        return (self.scale(h_src) * self.scale(h_dst)).sum(-1)
-    def all(self, h_users:torch.Tensor, h_items:torch.Tensor)->torch.Tensor:
-        "(n_users, n_items) scores."
-        return self.scale(h_users) @ self.scale(h_items).T
-
-class DotHead(nn.Module):
-    "Inner product of the pair; with `power` < 1, of embeddings whose norms are damped: cos(u, i)·(‖u‖‖i‖)^power."
-    def __init__(self, power:float=1.0): # 1 = the inner product, 0 = the cosine
-        super().__init__(); self.power = power
-    def scale(self, h:torch.Tensor)->torch.Tensor:
-        "Embeddings whose inner products are the head's scores: h·‖h‖^(power-1)."
-        return h if self.power == 1 else h * h.norm(dim=-1, keepdim=True).clamp(min=1e-12) ** (self.power - 1)
-    def forward(self, h_src:torch.Tensor, h_dst:torch.Tensor)->torch.Tensor:
-        "One score per aligned row pair."
-        return (self.scale(h_src) * self.scale(h_dst)).sum(-1)
-    def all(self, h_users:torch.Tensor, h_items:torch.Tensor)->torch.Tensor:
-        "(n_users, n_items) scores."
-        return self.scale(h_users) @ self.scale(h_items).T
-
-class MLPHead(nn.Module):
-    "An MLP over the concatenated pair [h_src, h_dst], returning a logit."
-    def __init__(self,
-                 dim:int, # width of each embedding
-                 hidden:tuple=(128, 32), # hidden widths
-                 max_pairs:int=2**20, # pairs scored at once by `all`
-                ):
-        super().__init__()
-        dims, layers = [2 * dim, *hidden], []
-        for a, b in zip(dims[:-1], dims[1:]): layers += [nn.Linear(a, b), nn.ReLU()]
-        self.mlp, self.max_pairs = nn.Sequential(*layers, nn.Linear(dims[-1], 1)), max_pairs
-    def forward(self, h_src:torch.Tensor, h_dst:torch.Tensor)->torch.Tensor:
-        "One score per aligned row pair."
-        return self.mlp(torch.cat([h_src, h_dst], -1)).squeeze(-1)
-    def all(self, h_users:torch.Tensor, h_items:torch.Tensor)->torch.Tensor:
-        "(n_users, n_items) scores, computed in chunks of users."
-        nu, ni = h_users.shape[0], h_items.shape[0]
-        step = max(1, self.max_pairs // max(ni, 1))
-        out = [self(h_users[i:i + step, None, :].expand(-1, ni, -1), h_items[None].expand(min(step, nu - i), -1, -1))
-               for i in range(0, nu, step)]
-        return torch.cat(out) if out else h_users.new_zeros(0, ni)
-
-HEADS = {'cos': CosineHead, 'dot': DotHead, 'mlp': MLPHead}
-
-# %% ../nbs/02_model.ipynb #4404e812
-def _per_positive(pos:torch.Tensor, neg:torch.Tensor)->torch.Tensor:
-    if pos.numel() == 0 or neg.numel() % pos.numel(): raise ValueError(f"{neg.numel()} negatives for {pos.numel()} positives")
-    return neg.reshape(pos.numel(), -1)
-
-def _weighted_mean(l:torch.Tensor, weight:torch.Tensor|None)->torch.Tensor:
-    return l.mean() if weight is None else (l * weight.reshape(-1).to(l)).mean()
-
-def max_margin_loss(pos:torch.Tensor, # (n_pos,) scores of positive edges
-                    neg:torch.Tensor, # (n_pos * k,) scores of their negatives, grouped by positive
-                    delta:float=0.3, # margin
-                    weight:torch.Tensor|None=None, # (n_pos,) optional weight of each positive
-                   )->torch.Tensor: # scalar
-    "Mean hinge `max(0, neg - pos + delta)` over every (positive, negative) pair."
-    pos = pos.reshape(-1)
-    l = (_per_positive(pos, neg) - pos[:, None] + delta).clamp(min=0)
-    return _weighted_mean(l.mean(1), weight)
-
-def bpr_loss(pos:torch.Tensor, # (n_pos,) scores of positive edges
-             neg:torch.Tensor, # (n_pos * k,) scores of their negatives, grouped by positive
-             weight:torch.Tensor|None=None, # (n_pos,) optional weight of each positive
-            )->torch.Tensor: # scalar
-    "Bayesian personalised ranking: mean of `-log sigmoid(pos - neg)` over every (positive, negative) pair."
-    pos = pos.reshape(-1)
-    l = -F.logsigmoid(pos[:, None] - _per_positive(pos, neg))
-    return _weighted_mean(l.mean(1), weight)
-
-def _neg_rows(pos:torch.Tensor, neg:torch.Tensor, row:torch.Tensor|None)->tuple:
-    "(negatives as a (rows, k) matrix, row of each positive or None when row j belongs to positive j)."
-    if row is None: return _per_positive(pos, neg), None
-    if neg.dim() != 2 or row.shape != pos.shape: raise ValueError("with `row`, neg must be (n_rows, k) and row (n_pos,)")
-    return neg, row
-
-def softmax_terms(pos_logit:torch.Tensor, # (n,) logits of the positives
-                  neg_lse:torch.Tensor, # (n,) log-sum-exp of the logits of each positive's negatives
-                 )->torch.Tensor: # (n,) -log softmax of each positive among itself and its negatives
-    "Per-positive sampled-softmax loss from the positive logit and the log-sum-exp of its negatives."
-    return torch.logaddexp(pos_logit, neg_lse) - pos_logit
-
-def softmax_loss(pos:torch.Tensor, # (n_pos,) scores of positive edges
-                 neg:torch.Tensor, # (n_pos * k,) scores of their negatives grouped by positive, or (n_rows, k) shared (see `row`)
-                 temperature:float=0.1, # scores are divided by it
-                 weight:torch.Tensor|None=None, # (n_pos,) optional weight of each positive
-                 row:torch.Tensor|None=None, # (n_pos,) row of `neg` holding each positive's negatives (shared layout)
-                )->torch.Tensor: # scalar
-    "Sampled softmax: mean of `-log(e^{pos/t} / (e^{pos/t} + Σ_j e^{neg_j/t}))` over the positives."
-    pos = pos.reshape(-1)
-    m, row = _neg_rows(pos, neg, row)
-    lse = torch.logsumexp(m / temperature, 1)
-    return _weighted_mean(softmax_terms(pos / temperature, lse if row is None else lse[row]), weight)
-
-def ccl_loss(pos:torch.Tensor, # (n_pos,) scores of positive edges (cosines)
-             neg:torch.Tensor, # (n_pos * k,) scores of their negatives grouped by positive, or (n_rows, k) shared (see `row`)
-             margin:float=0.8, # negatives below this score cost nothing
-             neg_weight:float=1.0, # weight of the negative term
-             weight:torch.Tensor|None=None, # (n_pos,) optional weight of each positive
-             row:torch.Tensor|None=None, # (n_pos,) row of `neg` holding each positive's negatives (shared layout)
-            )->torch.Tensor: # scalar
-    "SimpleX's cosine contrastive loss: mean of `(1 - pos) + neg_weight * mean_j max(0, neg_j - margin)`."
-    pos = pos.reshape(-1)
-    m, row = _neg_rows(pos, neg, row)
-    t = (m - margin).clamp(min=0).mean(1)
-    return _weighted_mean((1 - pos) + neg_weight * (t if row is None else t[row]), weight)
-
-def recency_weights(recency:torch.Tensor, # (n,) days since the interaction
-                    recency_weight:float, # decay rate per day; 0 = no weighting
-                   )->torch.Tensor|None: # (n,) weights in (0, 1], or None when off
-    "Per-positive weights `exp(-recency * recency_weight)`."
-    return None if not recency_weight else torch.exp(-recency.float() * recency_weight)
-
-# %% ../nbs/02_model.ipynb #ac0fea42
-def uniform_sampler(k:int)->dgl.dataloading.negative_sampler.Uniform:
-    "`k` negatives per positive edge, destinations uniform over all nodes of the destination type (DGL's Uniform)."
-    return dgl.dataloading.negative_sampler.Uniform(k)
-
-def _as_dict(g:dgl.DGLGraph, eids)->dict:
-    if isinstance(eids, Mapping): return {g.to_canonical_etype(k): v for k, v in eids.items()}
-    if len(g.canonical_etypes) != 1: raise ValueError("pass {etype: eids} for a graph with several edge types")
-    return {g.canonical_etypes[0]: eids}
-
-class PopularitySampler:
-    "`k` negatives per positive edge, destinations drawn with probability ∝ in-degree ** alpha."
-    def __init__(self,
-                 g:dgl.DGLGraph, # graph whose in-degrees define popularity (the training graph)
-                 k:int, # negatives per positive
-                 alpha:float=0.75, # popularity exponent
-                 etypes:list|None=None, # etypes to precompute (others are computed on first use)
-                ):
-        self.k, self.alpha, self.probs = k, alpha, {}
-        for cet in (etypes or g.canonical_etypes): self._probs(g, g.to_canonical_etype(cet))
-
-    def _probs(self, g, cet):
-        if cet not in self.probs:
-            deg = g.in_degrees(etype=cet).double()
-            p = torch.where(deg > 0, deg ** self.alpha, torch.zeros_like(deg))
-            self.probs[cet] = p if p.sum() > 0 else torch.ones_like(p)
-        return self.probs[cet]
-
-    def __call__(self,
-                 g:dgl.DGLGraph, # the graph the positives come from
-                 eids, # {etype: edge ids} of the positive edges (or a tensor for a single-etype graph)
-                )->dict: # {canonical etype: (src, dst)}, k rows per positive, grouped by positive
-        "Sample the negatives of `eids`."
-        out = {}
-        for cet, e in _as_dict(g, eids).items():
-            src, _ = g.find_edges(e, etype=cet)
-            src = src.repeat_interleave(self.k)
-            dst = torch.multinomial(self._probs(g, cet), len(src), replacement=True) if len(src) else src.new_zeros(0)
-            out[cet] = (src, dst.to(src.dtype))
-        return out
-
-class RemoveFalseNegatives:
-    "Wrap a negative sampler: negatives that are real edges of `g` are resampled, up to `max_tries` rounds."
-    def __init__(self,
-                 sampler, # a negative sampler returning k negatives per positive, grouped by positive
-                 max_tries:int=10, # resampling rounds; false negatives still left afterwards are kept
-                ):
-        self.sampler, self.max_tries, self.last_remaining = sampler, max_tries, 0
-
-    def __call__(self,
-                 g:dgl.DGLGraph, # the graph the positives come from (false negatives are its edges)
-                 eids, # {etype: edge ids} of the positive edges
-                )->dict: # {canonical etype: (src, dst)}
-        "Sample negatives of `eids` and resample those that are edges of `g`."
-        eids, out, self.last_remaining = _as_dict(g, eids), {}, 0
-        for cet, (src, dst) in _as_dict(g, self.sampler(g, eids)).items():
-            e, dst = eids[cet], dst.clone()
-            k = len(src) // max(len(e), 1)
-            bad = g.has_edges_between(src, dst, etype=cet).nonzero().reshape(-1)
-            for _ in range(self.max_tries):
-                if len(bad) == 0: break
-                _, d2 = _as_dict(g, self.sampler(g, {cet: e[bad // k]}))[cet]
-                dst[bad] = d2.reshape(len(bad), k)[:, 0]  # first negative drawn for the same positive
-                bad = bad[g.has_edges_between(src[bad], dst[bad], etype=cet)]
-            self.last_remaining += len(bad)
-            out[cet] = (src, dst)
-        return out
-
-def false_negative_rate(g:dgl.DGLGraph, neg:dict)->float:
-    "Fraction of sampled negative pairs that are real edges of `g`."
-    n = sum(len(s) for s, _ in neg.values())
-    return sum(int(g.has_edges_between(s, d, etype=cet).sum()) for cet, (s, d) in neg.items()) / max(n, 1)
-
-def make_negative_sampler(g:dgl.DGLGraph, # training graph (popularity is its item in-degree)
-                          cfg:ModelConfig, # uses neg_sampler, neg_sample_size, neg_alpha, remove_false_negatives
-                          etypes:list|None=None, # training etypes (to precompute popularity), default ('user','buys','item')
-                         ): # a callable negative sampler
-    "The negative sampler `cfg` asks for, ready for `as_edge_prediction_sampler(negative_sampler=...)`."
-    if cfg.neg_sampler == 'uniform': s = uniform_sampler(cfg.neg_sample_size)
-    else: s = PopularitySampler(g, cfg.neg_sample_size, cfg.neg_alpha, etypes or [('user', 'buys', 'item')])
-    return RemoveFalseNegatives(s) if cfg.remove_false_negatives else s
-
 # %% ../nbs/02_model.ipynb #d7ccddc8
 def _canon(g:dgl.DGLGraph, etypes)->list:
     return [g.to_canonical_etype(e) for e in (etypes if isinstance(etypes, list) else [etypes])]
@@ -734,10 +533,10 @@ def full_graph_pairs(g:dgl.DGLGraph, # the training graph
                      negative_sampler=None, # negative sampler; None = no negative graph
                     )->tuple: # (pos_graph, neg_graph) over all nodes of g (neg_graph None without sampler)
     "Positive and negative pair graphs over all nodes of `g`, for full-graph training with `model(g, pos, neg)`."
-    eids = _as_dict(g, eids)
+    eids = etype_dict(g, eids)
     pos = dgl.edge_subgraph(g, eids, relabel_nodes=False, store_ids=True)
     if negative_sampler is None: return pos, None
-    neg = dgl.heterograph(_as_dict(g, negative_sampler(g, eids)), {nt: g.num_nodes(nt) for nt in g.ntypes})
+    neg = dgl.heterograph(etype_dict(g, negative_sampler(g, eids)), {nt: g.num_nodes(nt) for nt in g.ntypes})
     return pos, neg
 
 # %% ../nbs/02_model.ipynb #921ab7af
@@ -862,7 +661,7 @@ def full_graph_loss(model:GNNRec, # the model: its cfg gives the loss, negatives
         if c.loss == 'ccl': return ccl_loss(pos, hu[rows] @ hi[j].T, c.ccl_margin, c.ccl_neg_weight, weight, row=row)
         lse = shared_logsumexp(hu[rows], hi[j], 1 / c.temperature)
         if c.correction and len(j) < hi.shape[0]: lse = lse + math.log(hi.shape[0] / len(j))
-        return _weighted_mean(softmax_terms(pos / c.temperature, lse[row]), weight)
+        return weighted_mean(softmax_terms(pos / c.temperature, lse[row]), weight)
     k = c.neg_sample_size
     j = torch.randint(hi.shape[0], (len(pairs) * k,), device=hi.device)
     neg = (hu[pairs.rows.repeat_interleave(k)] * hi[j]).sum(-1)

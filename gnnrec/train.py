@@ -19,8 +19,8 @@ from tqdm import tqdm
 from .config import ModelConfig, TrainConfig, Config
 from .data import DataError, Dataset, load_dataset, atomic_file
 from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACTIONS
-from .model import (build_model, make_negative_sampler, full_graph_pairs, PairScores, full_graph_loss,
-                          edge_weights, recency_weights, FilterModel)
+from .objectives import make_negative_sampler, recency_weights
+from .model import build_model, full_graph_pairs, PairScores, full_graph_loss, edge_weights, FilterModel
 from .metrics import topk_scores
 from .scoring import popularity, exclusion, embeddings, check_filter, run_scorer, sample_users, split_metrics, validate
 from .baselines import Popularity
