@@ -9,7 +9,6 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-import torch
 from fastcore.basics import patch
 
 # %% auto #0
@@ -35,8 +34,9 @@ def normalised_matrix(X:sp.spmatrix, # users x items interactions (any positive 
     return R, Rn, di
 
 # %% ../nbs/02b_filters.ipynb #8237de58
-def _csr_tensor(A:sp.csr_matrix)->torch.Tensor:
+def _csr_tensor(A:sp.csr_matrix): # a torch sparse CSR tensor
     "A scipy CSR matrix as a torch sparse CSR tensor (float32)."
+    import torch
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')   # "sparse CSR support is in beta"
         return torch.sparse_csr_tensor(torch.from_numpy(A.indptr.astype(np.int64)), torch.from_numpy(A.indices.astype(np.int64)),
@@ -48,6 +48,7 @@ def top_singular(A:sp.csr_matrix, # the matrix (n x m)
                  n_iter:int=3, # power iterations (more: more accurate at the tail of a slowly decaying spectrum)
                 )->tuple: # (singular values (rank,), right singular vectors as columns (m, rank)), largest first
     "The top singular values and right singular vectors of a sparse matrix, by a randomised SVD with QR power iterations."
+    import torch
     q = min(max(2 * rank, rank + 10), *A.shape)   # oversampling: twice the rank
     if rank > q: raise ValueError(f"rank {rank} exceeds the matrix's smaller side {min(A.shape)}")
     a, at = _csr_tensor(A), _csr_tensor(A.T.tocsr())
@@ -57,7 +58,7 @@ def top_singular(A:sp.csr_matrix, # the matrix (n x m)
         Z, _ = torch.linalg.qr(torch.sparse.mm(at, Q))
         Q, _ = torch.linalg.qr(torch.sparse.mm(a, Z))
     _, s, vt = torch.linalg.svd(torch.sparse.mm(at, Q).T, full_matrices=False)   # the small q x m matrix Q^T A
-    return s[:rank].clone(), vt[:rank].T.contiguous()
+    return s[:rank].numpy().copy(), np.ascontiguousarray(vt[:rank].T.numpy())
 
 # %% ../nbs/02b_filters.ipynb #05876e1a
 def cheb_coefficients(order:int, # K, the polynomial's order (>= 1)
@@ -85,17 +86,19 @@ class GraphFilter:
                  cheb:float=0.0, # c, weight of the Chebyshev part (relative to the linear part)
                  degree:float=0.0, # γ: scores multiplied by item degree ** γ (> 0 favours popular items)
                  seed:int=0, # seed of the randomised SVD
+                 V:np.ndarray|None=None, # the low-pass part's eigenvectors (n_items, rank), already computed (a saved filter): no SVD
+                 lam_max:float|None=None, # the largest eigenvalue of P̃, already computed (a saved filter)
                 ):
         self.X, self.Rn, di = normalised_matrix(train, item_norm)
         self.RnT = self.Rn.T.tocsr()
-        self.ideal, self.cheb, self.ideal_norm = ideal, cheb, ideal_norm
-        self.post = torch.from_numpy(degree_power(di, degree)) if degree else None
-        self.V = top_singular(self.Rn, rank, seed)[1] if rank else None
-        self.coef = None
+        self.item_norm, self.ideal, self.cheb, self.ideal_norm, self.degree = item_norm, ideal, cheb, ideal_norm, degree
+        self.cheb_order, self.cheb_cutoff = cheb_order, cheb_cutoff
+        self.post = degree_power(di, degree) if degree else None
+        self.V = V if V is not None else top_singular(self.Rn, rank, seed)[1] if rank else None
+        self.coef, self.lam_max = None, None
         if cheb_order and cheb:
-            lam_max = float(top_singular(self.Rn, 1, seed)[0][0]) ** 2
+            lam_max = lam_max if lam_max is not None else float(top_singular(self.Rn, 1, seed)[0][0]) ** 2
             self.coef, self.lam_max = cheb_coefficients(cheb_order, cheb_cutoff), max(lam_max, 1e-12)
-            self._a, self._at = _csr_tensor(self.Rn), _csr_tensor(self.RnT)
         self.di = di
 
     def __repr__(self):
@@ -105,52 +108,57 @@ class GraphFilter:
 
 # %% ../nbs/02b_filters.ipynb #ed465f4b
 @patch
-def linear(self:GraphFilter, users:np.ndarray)->torch.Tensor: # (len(users), n_items)
+def linear(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_items) float32
     "The linear part r_u R̃ᵀR̃: two hops over the normalised graph."
-    return torch.from_numpy((self.X[np.asarray(users)] @ self.RnT @ self.Rn).toarray())
+    return (self.X[np.asarray(users)] @ self.RnT @ self.Rn).toarray()
 
 # %% ../nbs/02b_filters.ipynb #e0b2c8c5
 @patch
-def low_pass(self:GraphFilter, users:np.ndarray)->torch.Tensor: # (len(users), n_items)
+def low_pass(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_items) float32
     "The ideal low-pass part r_u D_I^-e V_k V_kᵀ D_I^e (zeros without a rank)."
     x = self.X[np.asarray(users)]
-    if self.V is None: return torch.zeros(x.shape)
-    xe = _csr_tensor((x @ sp.diags(degree_power(self.di, -self.ideal_norm))).tocsr())
-    return (torch.sparse.mm(xe, self.V) @ self.V.T) * torch.from_numpy(degree_power(self.di, self.ideal_norm))
+    if self.V is None: return np.zeros(x.shape, np.float32)
+    xe = (x @ sp.diags(degree_power(self.di, -self.ideal_norm))).tocsr()
+    return ((xe @ self.V) @ self.V.T) * degree_power(self.di, self.ideal_norm)
 
 # %% ../nbs/02b_filters.ipynb #cf82edbd
 @patch
-def _apply_p(self:GraphFilter, y:torch.Tensor)->torch.Tensor:
+def _apply_p(self:GraphFilter, y:np.ndarray)->np.ndarray:
     "y P̃ for dense rows y: (y R̃ᵀ) R̃, as two sparse products."
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        return torch.sparse.mm(self._at, torch.sparse.mm(self._a, y.T.contiguous())).T.contiguous()
+    return np.ascontiguousarray((self.RnT @ (self.Rn @ y.T)).T)
 
 @patch
-def chebyshev(self:GraphFilter, users:np.ndarray)->torch.Tensor: # (len(users), n_items)
+def chebyshev(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_items) float32
     "The Chebyshev part: Σ_k c_k T_k(2P̃/λ_max - 1) applied to r_u by the three-term recurrence (zeros without an order)."
-    x = torch.from_numpy(self.X[np.asarray(users)].toarray())
-    if self.coef is None: return torch.zeros(x.shape)
-    step = lambda y: 2 * self._apply_p(y) / self.lam_max - y          # y (2P̃/λ_max - I)
+    x = self.X[np.asarray(users)].toarray()
+    if self.coef is None: return np.zeros(x.shape, np.float32)
+    step = lambda y: np.float32(2 / self.lam_max) * self._apply_p(y) - y          # y (2P̃/λ_max - I)
     prev, cur = x, step(x)
-    out = float(self.coef[0]) * prev + float(self.coef[1]) * cur
+    out = np.float32(self.coef[0]) * prev + np.float32(self.coef[1]) * cur
     for c in self.coef[2:]:
         prev, cur = cur, 2 * step(cur) - prev
-        out += float(c) * cur
+        out += np.float32(c) * cur
     return out
 
 # %% ../nbs/02b_filters.ipynb #75637129
-def row_scaled(s:torch.Tensor, # scores (n, n_items)
-               ref:torch.Tensor|None=None, # scores whose row maxima `s` takes on (None: 1)
-              )->torch.Tensor:
+def row_scaled(s:np.ndarray, # scores (n, n_items)
+               ref:np.ndarray|None=None, # scores whose row maxima `s` takes on (None: 1)
+              )->np.ndarray:
     "`s` with each row divided by its largest absolute value, times that of `ref`'s row (rows of zeros stay zero)."
-    s = s / s.abs().amax(1, keepdim=True).clamp(min=1e-12)
-    return s if ref is None else s * ref.abs().amax(1, keepdim=True)
+    s = s / np.maximum(np.abs(s).max(1, keepdims=True), np.float32(1e-12))
+    return s if ref is None else s * np.abs(ref).max(1, keepdims=True)
 
 @patch
-def __call__(self:GraphFilter, users:np.ndarray)->torch.Tensor: # (len(users), n_items) filter scores
+def __call__(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_items) float32 filter scores
     "Scores of `users` (rows of the training matrix) against every item: (L + a·I + c·C) ⊙ degree^γ."
     lin = s = self.linear(users)
     if self.V is not None and self.ideal: s = s + self.ideal * row_scaled(self.low_pass(users), lin)
     if self.coef is not None: s = s + self.cheb * row_scaled(self.chebyshev(users), lin)
-    return s * self.post if self.post is not None else s
+    return (s * self.post if self.post is not None else s).astype(np.float32, copy=False)
+
+# %% ../nbs/02b_filters.ipynb #60d26c08
+@patch
+def settings(self:GraphFilter)->dict: # keyword arguments of GraphFilter(self.X, **settings) (V included: no SVD)
+    "The arguments that rebuild this fitted filter from its training matrix without fitting again."
+    return dict(item_norm=self.item_norm, ideal=self.ideal, ideal_norm=self.ideal_norm, cheb_order=self.cheb_order,
+                cheb_cutoff=self.cheb_cutoff, cheb=self.cheb, degree=self.degree, V=self.V, lam_max=self.lam_max)

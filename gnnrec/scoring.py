@@ -20,8 +20,8 @@ from .metrics import measure
 from .filters import GraphFilter, row_scaled
 
 # %% auto #0
-__all__ = ['popularity', 'exclusion', 'embeddings', 'check_filter', 'graph_filter', 'make_score_fn', 'run_scorer', 'sample_users',
-           'split_metrics', 'validate']
+__all__ = ['popularity', 'exclusion', 'embeddings', 'check_filter', 'graph_filter', 'make_score_fn', 'run_scorer', 'run_parts',
+           'sample_users', 'split_metrics', 'validate']
 
 # %% ../nbs/02d_scoring.ipynb #sc0a0010
 def popularity(ds:Dataset, # the dataset
@@ -98,8 +98,7 @@ def make_score_fn(model, # the trained model
             s = torch.mm(head.scale(hu), items_t, out=out if items.device.type == 'cpu' else None) if items_t is not None \
                 else model.score_all(hu, items).float()
         if filt is not None and weight_filter and not isinstance(model, FilterModel):
-            f = torch.as_tensor(filt(np.asarray(users)), device=items.device)
-            s = row_scaled(s) + weight_filter * row_scaled(f)
+            s = torch.as_tensor(row_scaled(s.cpu().numpy()) + np.float32(weight_filter) * row_scaled(filt(np.asarray(users))), device=items.device)
         if p is not None: s = s + weight * p if isinstance(model, FilterModel) else s.add_(p, alpha=weight)   # the model's scores are ours
         return s.cpu()
     return score_fn
@@ -114,6 +113,23 @@ def run_scorer(model, # the trained model
     pop = popularity(ds, tc.days_popularity) if tc.use_popularity else None
     filt = graph_filter(ds, tc) if tc.weight_filter or isinstance(model, FilterModel) else None
     return make_score_fn(model, h, pop, tc.weight_popularity, filt, tc.weight_filter)
+
+# %% ../nbs/02d_scoring.ipynb #sc0a0029b
+def run_parts(model, # the trained model
+              h:dict, # its embeddings (from `embeddings`)
+              ds:Dataset, # the dataset (training interactions: popularity and graph filter)
+              tc:TrainConfig, # which blends, with which weights
+             )->dict|None: # users (n_users, d), items (d, n_items) float32 or None (the filter family), bias, filter, weight_filter; None: an mlp head
+    "`run_scorer`'s scores in parts: `row_scaled(users @ items) + weight_filter * row_scaled(filter) + bias` (or `filter + bias` for the filter family)."
+    family = isinstance(model, FilterModel)
+    head = None if family else getattr(model, 'head', None)
+    if not family and not hasattr(head, 'scale'): return None
+    U = I = None
+    if not family:
+        with torch.no_grad(): U, I = head.scale(h['user']).cpu().numpy(), np.ascontiguousarray(head.scale(h['item']).T.cpu().numpy())
+    filt = graph_filter(ds, tc) if tc.weight_filter or family else None
+    bias = (tc.weight_popularity * popularity(ds, tc.days_popularity)).astype(np.float32) if tc.use_popularity and tc.weight_popularity else None
+    return dict(users=U, items=I, bias=bias, filter=filt, weight_filter=0.0 if family else tc.weight_filter)
 
 # %% ../nbs/02d_scoring.ipynb #sc0a0032
 def sample_users(users:np.ndarray, # user node ids
