@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from .filters import GraphFilter
 
 # %% auto #0
-__all__ = ['REGISTRY', 'BASELINES', 'BASELINE_GRID', 'BaselineConfig', 'binary', 'RandomScorer', 'Popularity',
+__all__ = ['REGISTRY', 'BASELINES', 'EVALUATED', 'BASELINE_GRID', 'BaselineConfig', 'binary', 'RandomScorer', 'Popularity',
            'recent_item_counts', 'TooLarge', 'check_ease_size', 'EASE', 'ItemKNN', 'ALS', 'fit_baseline', 'fit_or_skip']
 
 # %% ../nbs/02c_baselines.ipynb #b5e1a007
@@ -203,6 +203,7 @@ REGISTRY:dict[str, Callable] = {
     'graphfilter': lambda c: _Fitted(GraphFilter),
 } # name -> BaselineConfig -> an unfitted baseline (fit(train) returns the scorer)
 BASELINES = tuple(REGISTRY)   # the baselines fitted on the train matrix alone; 'recent' also needs recent counts
+EVALUATED = BASELINES + ('recent',)   # every baseline `gnnrec evaluate` puts beside a run (its default)
 
 # %% ../nbs/02c_baselines.ipynb #b5e1a044
 def fit_baseline(name:str, # a name of `REGISTRY`, or 'recent'

@@ -21,7 +21,7 @@ from .data import Dataset, DataError, atomic_file
 from .metrics import ScoreFn, measure, topk_scores, _n_relevant
 from .train import Run, load_run
 from .scoring import embeddings, exclusion, run_scorer
-from .baselines import BASELINES, BASELINE_GRID, BaselineConfig, recent_item_counts, fit_or_skip
+from .baselines import BASELINES, BASELINE_GRID, EVALUATED, BaselineConfig, recent_item_counts, fit_or_skip
 
 # %% auto #0
 __all__ = ['evaluate_scorer', 'evaluate_all', 'plot_comparison', 'gnn_score_fn', 'evaluate_run', 'tune_baselines', 'explore_user',
@@ -118,7 +118,7 @@ def evaluate_run(run:Run|str|Path, # a Run or a run directory
                  split:str='test', # held-out split to evaluate: valid | test
                  k:int|None=None, # cut-off (default: the run's TrainConfig.k)
                  truth:str|None=None, # ground truth: purchase | all (default: the run's TrainConfig.truth)
-                 baselines:tuple=BASELINES + ('recent',), # baselines to evaluate beside the GNN
+                 baselines:tuple=EVALUATED, # baselines to evaluate beside the GNN
                  exclude:str|None=None, # items removed from rankings: bought | interacted | none (default: the run's TrainConfig.exclude)
                  recent_days:int=30, # window of the 'recent' popularity baseline
                  cfg:BaselineConfig|None=None, # baseline hyper-parameters (e.g. from `tune_baselines`)
