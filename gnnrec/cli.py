@@ -7,10 +7,10 @@ from __future__ import annotations
 import argparse, dataclasses, functools, sys, types, typing
 from pathlib import Path
 
-from fastcore.docments import docments
 
 from .data import DataConfig, DataError, atomic_dir, load_dataset, load_movielens, load_lightgcn_split, write_synthetic
 from .config import Config, ModelConfig, TrainConfig, SECTIONS
+from .baselines import EVALUATED
 
 # %% auto #0
 __all__ = ['add_config_args', 'config_from_args', 'load_from_args', 'cmd_synth', 'cmd_convert', 'estimate_training', 'cmd_stats',
@@ -29,6 +29,7 @@ def _parse_link(s:str)->tuple:
 @functools.lru_cache(maxsize=None)
 def _field_docs(cls:type)->dict:
     "The docments of a config's fields, read from its source once per process (every command's parser asks for them)."
+    from fastcore.docments import docments   # here: `gnnrec --help` needs none
     return docments(cls)
 
 def add_config_args(parser:argparse.ArgumentParser, # the parser (or an argument group) to extend
@@ -66,13 +67,13 @@ def config_from_args(ns:argparse.Namespace, # parsed arguments
     return cls(**vals)
 
 # %% ../nbs/07_cli.ipynb #8574a420
-def _data_args(p:argparse.ArgumentParser, required:bool=True):
-    "The input files every data-reading command takes."
+def _data_args(p:argparse.ArgumentParser, required:bool=True, config:bool=True):
+    "The input files every data-reading command takes, and (with `config`) the `DataConfig` flags."
     p.add_argument('--interactions', required=required, type=Path, help='CSV/Parquet: customer_id, item_id, timestamp, click, purchase')
     p.add_argument('--user-features', '--user_features', type=Path, help='CSV/Parquet user table (id column = --user_col)')
     p.add_argument('--item-features', '--item_features', type=Path, help='CSV/Parquet item table (id column = --item_col)')
     p.add_argument('--display-cols', '--display_cols', nargs='+', default=[], help='text columns kept for display only (e.g. title)')
-    add_config_args(p, DataConfig)
+    if config: add_config_args(p, DataConfig)
 
 def load_from_args(a:argparse.Namespace, # parsed arguments of a data-reading command
                    cfg:DataConfig|None=None, # the data config (default: from the flags)
@@ -137,16 +138,19 @@ def config_from_all_args(a:argparse.Namespace, # parsed arguments
 
 def cmd_train(a):
     "`gnnrec train`: train and write a run directory, or --resume a crashed one; on DistDGL with --distributed or --local-cluster."
+    from gnnrec.inference import save_ranker
     from gnnrec.train import train_run
     if a.distributed or a.local_cluster: return cmd_train_distributed(a)
     if a.resume:
         given = [k for k, v in vars(a).items() if '.' in k] + (['--params'] if a.params else [])
         if given: raise ValueError(f"--resume continues with the saved params.yaml; do not pass {', '.join(given)}")
         train_run(out=a.out, resume=True, progress=a.progress)
+        save_ranker(a.out)
         return
     if a.interactions is None: raise ValueError("--interactions is required (unless --resume)")
     train_run(config_from_all_args(a), a.out, a.interactions, a.user_features, a.item_features, tuple(a.display_cols),
               overwrite=a.overwrite, progress=a.progress)
+    save_ranker(a.out)   # the next `gnnrec recommend` ranks without torch
 
 def cmd_train_distributed(a):
     "`gnnrec train --distributed` (one process of a DistDGL job) or `--local-cluster P` (a whole job on this machine)."
@@ -216,24 +220,32 @@ def cmd_tune(a):
 # %% ../nbs/07_cli.ipynb #4ca019fd
 def cmd_update(a):
     "`gnnrec update`: continue training a run on its interactions plus new ones (a warm start), into a new run directory."
-    from gnnrec.inference import update_run
+    from gnnrec.inference import save_ranker, update_run
     update_run(a.run, a.out, a.interactions, a.user_features, a.item_features, a.minutes, a.overwrite, a.progress,
                **({'serve': a.serve} if a.serve else {}))
+    save_ranker(a.out)   # the next `gnnrec recommend` ranks without torch
 
 def cmd_recommend(a):
     "`gnnrec recommend`: top-k for all, chosen or new users of a run, as CSV."
     import warnings
-    from gnnrec.inference import Recommender, RecommendWarning, describe, write_recommendations
+    from gnnrec.serving import RecommendWarning, check_out, describe, serving_ranker, write_batches
     if not (a.users or a.users_file or a.new_users):
         raise ValueError("say for whom: --users all | --users ID ... | --users-file F (and/or --new-users F)")
     users = 'all' if a.users == ['all'] else (a.users_file or a.users or [])
     say = sys.stdout if a.out else sys.stderr
+    if a.out: check_out(a.out, a.overwrite)   # before the run loads
+    fresh = bool(a.history or a.new_users or a.new_items)
     with warnings.catch_warnings():
         warnings.simplefilter('always', RecommendWarning)
         warnings.showwarning = lambda msg, *_, **__: print(f"gnnrec recommend: warning: {msg}", file=sys.stderr)
-        rec = Recommender(a.run, a.index, a.faiss_spec, history=a.history, new_users=a.new_users, new_items=a.new_items)
-        res = write_recommendations(rec, a.out or sys.stdout, users, a.k, a.keep_bought, a.batch_size, overwrite=a.overwrite,
-                                    progress=a.progress and bool(a.out))
+        rec = None if fresh or a.index == 'faiss' else serving_ranker(a.run)   # the saved arrays: no torch, no DGL
+        if rec is None:
+            from gnnrec.inference import Recommender, save_ranker
+            rec = Recommender(a.run, a.index, a.faiss_spec, history=a.history, new_users=a.new_users, new_items=a.new_items)
+            if not fresh and a.index != 'faiss': save_ranker(rec)   # for the next request
+            rec = rec.ranker
+        res = write_batches(rec.batches(users, a.k, a.keep_bought, a.batch_size), a.out or sys.stdout, a.overwrite,
+                            progress=a.progress and bool(a.out))
     sources = ', '.join(f"{n} {s}" for s, n in res['sources'].items())
     r = rec.report
     if a.history or a.new_users or a.new_items:
@@ -242,7 +254,7 @@ def cmd_recommend(a):
     print(f"{res['rows']} recommendations for {res['users']} users ({sources}); run loaded in {rec.seconds:.1f} s, "
           f"ranked in {res['seconds']:.1f} s" + (f"; written to {a.out}" if a.out else ''), file=say)
     if a.examples and res['head'] is not None:
-        print(describe(res['head'], rec, a.examples).to_string(index=False), file=say)
+        print(describe(res['head'], rec.item_table, a.examples).to_string(index=False), file=say)
 
 # %% ../nbs/07_cli.ipynb #97ccb8f6
 def _out_args(p, required=True):
@@ -254,8 +266,10 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
-def make_parser()->argparse.ArgumentParser:
+def make_parser(command:str|None=None, # give only this sub-command its config flags (None: every one)
+               )->argparse.ArgumentParser:
     "The `gnnrec` argument parser with all its sub-commands."
+    full = lambda name: command in (None, name)   # the config flags read docments from source: only for the command that runs
     p = OneLineParser(prog='gnnrec', description='GNN recommender: synth, convert, stats, partition, train, update, evaluate, recommend, tune')
     p.add_argument('--debug', action='store_true', help='show tracebacks')
     sub = p.add_subparsers(dest='command', required=True)
@@ -274,13 +288,13 @@ def make_parser()->argparse.ArgumentParser:
     _out_args(s)
     s.set_defaults(func=cmd_convert)
     s = sub.add_parser('stats', help='validate data, build the graph and print its statistics')
-    _data_args(s)
+    _data_args(s, config=full('stats'))
     _out_args(s, required=False)
     s.add_argument('--estimate', action='store_true', help="also train one epoch of the default recipe: its time and memory, and what a full run will cost")
     s.set_defaults(func=cmd_stats)
     s = sub.add_parser('train', help='train a model and write a run directory')
-    _data_args(s, required=False)
-    add_config_args(s, ModelConfig); add_config_args(s, TrainConfig)
+    _data_args(s, required=False, config=full('train'))
+    if full('train'): add_config_args(s, ModelConfig); add_config_args(s, TrainConfig)
     s.add_argument('--params', type=Path, help='YAML/JSON params file (e.g. from gnnrec tune); flags override it')
     _out_args(s)
     s.add_argument('--resume', action='store_true', help='continue a crashed run from its last checkpoint')
@@ -294,7 +308,7 @@ def make_parser()->argparse.ArgumentParser:
     d.add_argument('--cluster-timeout', '--cluster_timeout', type=float, help='--local-cluster: seconds after which the job is stopped')
     s.set_defaults(func=cmd_train)
     s = sub.add_parser('partition', help='DistDGL partitions of the training graph, for gnnrec train --distributed')
-    _data_args(s)
+    _data_args(s, config=full('partition'))
     s.add_argument('--parts', type=int, default=2, help='number of partitions (machines)')
     s.add_argument('--part-method', '--part_method', choices=('metis', 'random'), default='metis', help='metis (fewer edges cut) or random')
     _out_args(s)
@@ -305,14 +319,14 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--k', type=int, help="cut-off (default: the run's k)")
     s.add_argument('--truth', choices=('purchase', 'all'), help="ground truth (default: the run's)")
     s.add_argument('--exclude', choices=('bought', 'interacted', 'none'), help="training items removed from rankings (default: the run's)")
-    s.add_argument('--baselines', nargs='*', default=['random', 'popularity', 'recent', 'ease', 'itemknn', 'als', 'graphfilter'],
-                   help='baselines to evaluate beside the model')
+    s.add_argument('--baselines', nargs='*', default=list(EVALUATED), choices=EVALUATED, metavar='NAME',
+                   help=f"baselines to evaluate beside the model (default: all of {', '.join(EVALUATED)})")
     s.add_argument('--tune-baselines', action='store_true',
                    help="first choose EASE's, item-kNN's and ALS's hyper-parameters on the validation split (grid search)")
     s.set_defaults(func=cmd_evaluate)
     s = sub.add_parser('tune', help='hyperparameter search with Optuna (resumable)')
-    _data_args(s)
-    add_config_args(s, ModelConfig); add_config_args(s, TrainConfig)
+    _data_args(s, config=full('tune'))
+    if full('tune'): add_config_args(s, ModelConfig); add_config_args(s, TrainConfig)
     s.add_argument('--params', type=Path, help='base config (and first trial) as a YAML/JSON params file')
     s.add_argument('--trials', type=int, default=20, help='finished (complete or pruned) trials the study should hold')
     s.add_argument('--timeout', type=float, help='seconds after which no new trial starts')
@@ -357,7 +371,8 @@ def make_parser()->argparse.ArgumentParser:
 def main(argv:list|None=None, # arguments (default: sys.argv[1:])
         )->int: # exit code
     "Run a `gnnrec` command; user errors print one line on stderr and return 2."
-    a = make_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    a = make_parser(next((x for x in argv if not x.startswith('-')), None)).parse_args(argv)   # the first word is the command
     import warnings
     warnings.showwarning = lambda msg, *_, **__: print(f"gnnrec {a.command}: warning: {msg}", file=sys.stderr)
     try:

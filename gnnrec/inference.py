@@ -5,45 +5,33 @@
 # %% ../nbs/05_inference.ipynb #43c78c06
 from __future__ import annotations
 import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
-import contextlib, dataclasses, time, warnings
-from tqdm import tqdm
-from collections import Counter
+import dataclasses, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import torch
 
-from .data import DataError, IdMap, atomic_file, check_interactions, read_table, split_interactions
+from .data import DataError, IdMap, check_interactions, read_table, split_interactions
 from .graph import build_graph
 from .objectives import DotHead, CosineHead
 from .model import build_model
-from .metrics import topk_scores
-from .scoring import embeddings, exclusion, popularity, run_scorer
+from .scoring import embeddings, exclusion, popularity, run_parts, run_scorer
+from .serving import RecommendWarning, Ranker, check_out, name_some, run_stamp, write_batches
 from .train import Run, load_run, all_as_training, start_run, fit_run
 
 # %% auto #0
-__all__ = ['SOURCES', 'open_run', 'RecommendWarning', 'FeatureEncoder', 'FaissIndex', 'serving_dataset', 'Recommender',
-           'read_user_ids', 'recommend', 'write_recommendations', 'warm_state', 'update_run', 'describe']
+__all__ = ['open_run', 'FeatureEncoder', 'FaissIndex', 'serving_dataset', 'Recommender', 'recommend', 'write_recommendations',
+           'save_ranker', 'warm_state', 'update_run']
 
 # %% ../nbs/05_inference.ipynb #a5731577
 def _line(e:BaseException)->str:
     "The first line of an exception's message (its type name if it has none)."
     s = str(e).strip()
     return s.splitlines()[0][:300] if s else type(e).__name__
-
-def _ids(vals)->np.ndarray:
-    "Raw ids as strings, duplicates removed, order kept."
-    s = pd.Series(np.asarray(vals, dtype=object)).map(str)
-    return s[~s.duplicated()].to_numpy(dtype=object)
-
-def _name_some(ids, n:int=5)->str:
-    "The first `n` of `ids`, for a message."
-    shown = ', '.join(map(str, ids[:n]))
-    return shown + (f" (first {n} of {len(ids)})" if len(ids) > n else '')
 
 def open_run(run:Run|str|Path, # a loaded `Run`, or a run directory written by `gnnrec train`
             )->Run:
@@ -66,9 +54,6 @@ def open_run(run:Run|str|Path, # a loaded `Run`, or a run directory written by `
     return r
 
 # %% ../nbs/05_inference.ipynb #1f4af81a
-class RecommendWarning(UserWarning):
-    "Something about the requested users worth knowing (unknown ids, unseen feature values, no feature path ...)."
-
 def _numeric(col:pd.Series)->pd.Series:
     "A column as float64 (booleans as 0/1); NaN where a value is not a number."
     return pd.to_numeric(col.map(lambda v: float(v) if isinstance(v, (bool, np.bool_)) else v), errors='coerce').astype('float64')
@@ -209,8 +194,8 @@ def _table(t, col:str, what:str)->pd.DataFrame|None:
     src = t.attrs.get('path', what)
     if col not in t.columns: raise DataError(f"{src}: column '{col}' ({what} ids) is missing")
     ids = t[col].map(lambda v: None if pd.isna(v) else str(v))
-    if ids.isna().any(): raise DataError(f"{src}: column '{col}' has empty ids at rows {_name_some(np.flatnonzero(ids.isna()))}")
-    if ids.duplicated().any(): raise DataError(f"{src}: duplicate {what} ids {_name_some(ids[ids.duplicated()].unique())}")
+    if ids.isna().any(): raise DataError(f"{src}: column '{col}' has empty ids at rows {name_some(np.flatnonzero(ids.isna()))}")
+    if ids.duplicated().any(): raise DataError(f"{src}: duplicate {what} ids {name_some(ids[ids.duplicated()].unique())}")
     return t.assign(**{col: ids}).set_index(col, drop=False).rename_axis(None)
 
 # %% ../nbs/05_inference.ipynb #3aa06e19
@@ -231,7 +216,7 @@ def serving_dataset(run:Run, # the run
         t = tabs[nt]
         if t is not None and (known := ds.ids[nt].to_node(t.index.values) >= 0).any():
             warnings.warn(f"{int(known.sum())} {nt}(s) of the new {nt}s' table already known to the run: their features are ignored "
-                          f"({_name_some(t.index.values[known])})", RecommendWarning)
+                          f"({name_some(t.index.values[known])})", RecommendWarning)
             tabs[nt] = t = t[~known]
         raw = np.concatenate([hist[nt].values.astype(object) if hist is not None else [], t.index.values if t is not None else []])
         ids[nt] = _extend_ids(ds.ids[nt], raw)
@@ -264,10 +249,8 @@ def serving_dataset(run:Run, # the run
     return out, report
 
 # %% ../nbs/05_inference.ipynb #ee177178
-SOURCES = ('gnn', 'history', 'new_user_features', 'popularity_fallback')   # values of the `source` column
-
 class Recommender:
-    "A run ready to recommend from everything it knows: the served model's embeddings over every interaction, computed once."
+    "A run ready to recommend from everything it knows: the served model's embeddings over every interaction, computed once, ranked by a `Ranker`."
     def __init__(self,
                  run:Run|str|Path, # a `Run` or a run directory
                  index:Optional[str]=None, # None / 'exact': exact ranking; 'faiss': a faiss index over the items
@@ -277,63 +260,41 @@ class Recommender:
                  new_items=None, # new items' feature table (format of the item table)
                 ):
         t0 = time.perf_counter()
+        if index not in (None, 'exact', 'faiss'): raise ValueError(f"index must be exact | faiss, got {index!r}")
         self.run = r = open_run(run)
+        self.run_dir = None if isinstance(run, Run) else Path(run)   # built from a directory: its ranker may be saved there
         tc = r.cfg.train
         self.model = (r.served if r.served is not None else r.model).eval()
-        self.user_col = r.cfg.data.user_col
         self.ds, self.report = serving_dataset(r, history, new_users, new_items)
         self.g = build_graph(self.ds, r.cfg.data.duplicates)
         try: self.h = embeddings(self.model, self.g)
         except Exception as e: raise DataError(f"{r.path}: the model cannot embed the serving graph ({type(e).__name__}: {_line(e)})")
-        self.score_fn = run_scorer(self.model, self.h, self.ds, tc)
-        self.seen = exclusion(self.ds, tc.exclude)   # everything bought (or interacted with), in every split and the history
-        n_old = len(r.ds.ids['item'])
+        ets = [et for et in self.g.canonical_etypes if et[0] == 'user' and et[1] in ('buys', 'clicks') and et[2] == 'item']
+        user_deg, item_deg = (sum(f(etype=et).numpy() for et in ets) for f in (self.g.out_degrees, self.g.in_degrees))
         dead = np.zeros(self.ds.n_items, bool)
         if 'item' not in getattr(self.model.input_layer, 'proj', {}):   # new items it can only know from their buyers
-            dead[n_old:] = np.asarray(self.g.in_degrees(etype=('user', 'buys', 'item')).numpy()[n_old:] +
-                                      (self.g.in_degrees(etype=('user', 'clicks', 'item')).numpy()[n_old:]
-                                       if ('user', 'clicks', 'item') in self.g.canonical_etypes else 0)) == 0
-        self.not_recommendable = np.flatnonzero(dead)
+            dead[len(r.ds.ids['item']):] = item_deg[len(r.ds.ids['item']):] == 0
         self.report['items_not_recommendable'] = int(dead.sum())
         if dead.any():
             warnings.warn(f"{int(dead.sum())} new item(s) cannot be recommended: the model reads no item features (input="
-                          f"{self.model.cfg.input!r}) and nobody has interacted with them: {_name_some(self.ds.ids['item'].raw[dead])}", RecommendWarning)
-        fb = popularity(self.ds, tc.days_popularity)
-        fb[dead] = -1
-        i = np.argsort(-fb, kind='stable')                   # every item, most popular first (ties: lower id first)
-        self._fallback = (i, fb[i])
-        if index not in (None, 'exact', 'faiss'): raise ValueError(f"index must be exact | faiss, got {index!r}")
-        if index == 'faiss':
-            try: import faiss
-            except ImportError as e: raise ImportError("index='faiss' needs the faiss package: pip install faiss-cpu") from e
-            if self.model.cfg.family == 'filter': raise ValueError("the faiss index needs embeddings; a run of family 'filter' has none: use the exact ranking")
-            if tc.weight_filter: raise ValueError("the faiss index cannot blend the graph filter (weight_filter > 0, chosen by calibration): "
-                                                  "use the exact ranking, or train with --weight_filter 0 --no-calibrate")
-        pop = popularity(self.ds, tc.days_popularity) if tc.use_popularity else None
-        self.index = FaissIndex(self.model.head, self.h['item'], pop, tc.weight_popularity, faiss_spec) if index == 'faiss' else None
-        self._buffer = None   # the scores of a batch of users, reused (see topk_scores)
-        self.seconds = time.perf_counter() - t0   # loading the run, embedding the graph, building the index
+                          f"{self.model.cfg.input!r}) and nobody has interacted with them: {name_some(self.ds.ids['item'].raw[dead])}", RecommendWarning)
+        pop = popularity(self.ds, tc.days_popularity)
+        order = np.argsort(-pop, kind='stable'); order = order[~dead[order]]   # most popular first (ties: lower id first)
+        self.index, search = (self._faiss(faiss_spec), self._search) if index == 'faiss' else (None, None)
+        parts = run_parts(self.model, self.h, self.ds, tc)   # the run's scores as arrays and a filter (None: an mlp head)
+        self.ranker = Ranker(self.ds.ids['user'], self.ds.ids['item'], **(parts or {}), seen=exclusion(self.ds, tc.exclude),
+                             dead=np.flatnonzero(dead), popular=order, popular_score=pop[order], active=user_deg > 0,
+                             n_run=len(r.ds.ids['user']), tabled=self.report['tabled_users'], no_feature_path=self.can_embed_new(),
+                             score_fn=None if parts else run_scorer(self.model, self.h, self.ds, tc), search=search, report=self.report,
+                             item_table=self.ds.tables.get('item'), user_col=r.cfg.data.user_col)
+        self.seconds = self.ranker.seconds = time.perf_counter() - t0   # loading the run, embedding the graph, building the index
 
+    def __repr__(self): return f"Recommender({self.run.path}: {self.ranker!r})"
     @property
     def n_items(self): return self.ds.n_items
-
-    def top(self,
-            users:np.ndarray, # user node ids of the serving dataset
-            k:int=10, # list length
-            keep_bought:bool=False, # allow items the user bought
-           )->tuple: # (item node ids (n, k), -1 padded; scores (n, k))
-        "Top-k items of users, ranked by the run's scoring function over everything known."
-        users = np.asarray(users, dtype=np.int64)
-        excl = None if keep_bought or self.seen is None else self.seen[users]
-        if len(self.not_recommendable):
-            dead = sp.csr_matrix((np.ones(len(users) * len(self.not_recommendable), 'float32'),
-                                  (np.repeat(np.arange(len(users)), len(self.not_recommendable)), np.tile(self.not_recommendable, len(users)))),
-                                 shape=(len(users), self.n_items))
-            excl = dead if excl is None else (excl + dead).tocsr()
-        if self.index is not None: return self.index.search(self.h['user'][torch.as_tensor(users)], k, excl)
-        if self._buffer is None or self._buffer.shape[0] < len(users): self._buffer = torch.empty(max(len(users), 1), self.n_items)
-        return topk_scores(lambda i, out=None: self.score_fn(users[i], out=out), np.arange(len(users)), self.n_items, k, excl,
-                           max(len(users), 1), buffer=self._buffer)   # one buffer for every batch a Recommender ranks
+    def top(self, users, k=10, keep_bought=False): return self.ranker.top(users, k, keep_bought)
+    def fallback(self, n, k=10): return self.ranker.fallback(n, k)
+    def batches(self, users='all', k=10, keep_bought=False, batch_size=256): return self.ranker.batches(users, k, keep_bought, batch_size)
 
     def can_embed_new(self)->str|None:
         "None if new users can be embedded from their features, else the reason why not."
@@ -342,70 +303,18 @@ class Recommender:
             return f"the run's model has no feature path for users (input={self.model.cfg.input!r})"
         return None
 
-    def fallback(self, n:int, k:int=10)->tuple:
-        "The k most popular items (purchases, the run's `days_popularity` window) for n users."
-        i, v = self._fallback
-        return np.tile(i[:k], (n, 1)), np.tile(v[:k], (n, 1))
+    def _faiss(self, spec:str)->FaissIndex:
+        "A faiss index over the item embeddings, with the run's popularity blend."
+        tc = self.run.cfg.train
+        try: import faiss   # noqa: F401
+        except ImportError as e: raise ImportError("index='faiss' needs the faiss package: pip install faiss-cpu") from e
+        if self.model.cfg.family == 'filter': raise ValueError("the faiss index needs embeddings; a run of family 'filter' has none: use the exact ranking")
+        if tc.weight_filter: raise ValueError("the faiss index cannot blend the graph filter (weight_filter > 0, chosen by calibration): "
+                                              "use the exact ranking, or train with --weight_filter 0 --no-calibrate")
+        pop = popularity(self.ds, tc.days_popularity) if tc.use_popularity else None
+        return FaissIndex(self.model.head, self.h['item'], pop, tc.weight_popularity, spec)
 
-# %% ../nbs/05_inference.ipynb #5908e6ce
-def read_user_ids(path:str|Path, # a text file with one id per line, or a CSV/Parquet table with the user id column
-                  user_col:str='customer_id', # the id column of a table
-                 )->list:
-    "User ids from a file: one per line (a header line equal to `user_col` is skipped), or the `user_col` column of a table."
-    path = Path(path)
-    if path.name.lower().endswith(('.csv', '.tsv', '.parquet', '.pq', '.csv.gz')):
-        df = read_table(path, id_cols=(user_col,))
-        if user_col not in df.columns: raise DataError(f"{path}: column '{user_col}' (user ids) is missing")
-        return df[user_col].dropna().astype(str).tolist()
-    if not path.exists(): raise DataError(f"{path}: file not found")
-    try: lines = [l.strip() for l in path.read_text().splitlines()]
-    except (OSError, UnicodeDecodeError) as e: raise DataError(f"{path}: cannot be read as a list of user ids ({_line(e)})")
-    ids = [l for l in lines if l]
-    if ids and ids[0] == user_col: ids = ids[1:]
-    if not ids: raise DataError(f"{path}: no user id in the file")
-    return ids
-
-def _batches(self,
-             users='all', # 'all', a list of raw user ids, or a file of ids (a Path)
-             k:int=10, # recommendations per user
-             keep_bought:bool=False, # allow items the user bought
-             batch_size:int=256, # users ranked at once
-            )->Iterator[pd.DataFrame]: # one DataFrame per batch: customer_id, item_id, rank, score, source
-    "Recommendations for the requested users, one batch at a time."
-    ds, uid, n_run = self.ds, self.ds.ids['user'], len(self.run.ds.ids['user'])
-    if k < 1 or batch_size < 1: raise ValueError(f"k and batch_size must be >= 1, got {k}, {batch_size}")
-    if isinstance(users, str) and users == 'all': req = uid.raw.astype(object)
-    elif isinstance(users, Path): req = _ids(read_user_ids(users, self.user_col))
-    elif isinstance(users, str): raise ValueError(f"users must be 'all', a list of ids or a Path, got the string {users!r}")
-    else: req = _ids(list(users))
-    tabled = self.report['tabled_users']
-    req = _ids(np.concatenate([req, tabled]))                            # the new users' table is always served
-    nodes = uid.to_node(req) if len(req) else np.zeros(0, 'int64')
-    has_edges = np.zeros(len(req), bool); has_edges[nodes >= 0] = self.g.out_degrees(nodes[nodes >= 0], etype='buys').numpy() + \
-        (self.g.out_degrees(nodes[nodes >= 0], etype='clicks').numpy() if 'clicks' in self.g.etypes else 0) > 0
-    new = (nodes >= n_run)
-    feature_only = new & ~has_edges
-    if feature_only.any() and (why := self.can_embed_new()):
-        warnings.warn(f"{why}: {int(feature_only.sum())} new user(s) get popular items instead: {_name_some(req[feature_only])}", RecommendWarning)
-        nodes = np.where(feature_only, -1, nodes); feature_only[:] = False
-    unknown = nodes < 0
-    if (listed := unknown & ~pd.Index(req).isin(tabled)).any():
-        warnings.warn(f"{listed.sum()} unknown user id(s), not in the run nor the fresh history: {_name_some(req[listed])}; "
-                      f"recommending popular items for them (source=popularity_fallback)", RecommendWarning)
-    source = np.where(unknown, 'popularity_fallback', np.where(feature_only, 'new_user_features', np.where(new, 'history', 'gnn'))).astype(object)
-    k = min(k, self.n_items)
-    for start in range(0, len(req), batch_size):
-        sl = slice(start, start + batch_size)
-        n, u, unk = len(req[sl]), nodes[sl], unknown[sl]
-        ids, sc = np.full((n, k), -1, 'int64'), np.zeros((n, k), 'float32')
-        if (m := ~unk).any(): ids[m], sc[m] = self.top(u[m], k, keep_bought)
-        if unk.any(): ids[unk], sc[unk] = self.fallback(int(unk.sum()), k)
-        flat = ids.ravel(); ok = flat >= 0
-        yield pd.DataFrame({'customer_id': np.repeat(req[sl], k)[ok], 'item_id': ds.ids['item'].to_raw(flat[ok]),
-                            'rank': np.tile(np.arange(1, k + 1), n)[ok], 'score': sc.ravel()[ok],
-                            'source': np.repeat(source[sl], k)[ok]})
-
-Recommender.batches = _batches
+    def _search(self, rows, k, excl): return self.index.search(self.h['user'][torch.as_tensor(rows)], k, excl)
 
 # %% ../nbs/05_inference.ipynb #556b50a6
 def recommend(run:Recommender|Run|str|Path, # a Recommender, a Run or a run directory
@@ -439,29 +348,18 @@ def write_recommendations(run:Recommender|Run|str|Path, # a Recommender, a Run o
                           progress:bool=False, # a tqdm bar of the users ranked (on stderr, when it is a terminal)
                          )->dict: # rows, users, sources (counts of users), seconds, path, head (DataFrame)
     "Stream top-k recommendations to a CSV, batch by batch; memory does not grow with the number of users."
-    t0 = time.perf_counter()
-    stream = hasattr(out, 'write')
-    if not stream:
-        out = Path(out)
-        if out.exists() and not overwrite: raise FileExistsError(f"{out}: already exists (use --overwrite)")
-        if out.is_dir(): raise FileExistsError(f"{out}: is a directory")
-        out.parent.mkdir(parents=True, exist_ok=True)
+    if not hasattr(out, 'write'): check_out(out, overwrite)   # before the run loads
     rec = run if isinstance(run, Recommender) else Recommender(run, index, history=history, new_users=new_users, new_items=new_items)
-    rows, sources, first, n_users = 0, Counter(), None, 0
-    bar = None
-    with contextlib.ExitStack() as stack:   # a file: written under a temporary name, renamed into place when complete
-        f = out if stream else stack.enter_context(open(stack.enter_context(atomic_file(out)), 'w', newline=''))
-        for i, b in enumerate(rec.batches(users, k, keep_bought, batch_size)):
-            b.assign(score=b.score.round(6)).to_csv(f, header=i == 0, index=False)   # faster than a float_format
-            rows += len(b); n_users += b.customer_id.nunique()
-            if bar is None: bar = tqdm(desc='ranking', unit=' users', disable=None if progress else True, mininterval=1)   # None: off unless a terminal
-            bar.update(b.customer_id.nunique())
-            sources.update(b.drop_duplicates('customer_id').source.values)
-            if i == 0: first = b[b.customer_id.isin(b.customer_id.drop_duplicates().head(head_users))]
-        if rows == 0: f.write('customer_id,item_id,rank,score,source\n')
-        if bar is not None: bar.close()
-    return {'rows': rows, 'users': n_users, 'sources': dict(sources), 'seconds': time.perf_counter() - t0,
-            'path': None if stream else out, 'head': first}
+    return write_batches(rec.batches(users, k, keep_bought, batch_size), out, overwrite, head_users, progress)
+
+# %% ../nbs/05_inference.ipynb #9d0aea2e
+def save_ranker(rec:Recommender|str|Path, # a Recommender built from a run directory, or the directory
+               )->Path|None: # run/serving; None when the scores have no vector form or the directory cannot be written
+    "Save a run directory's ranker into it (`serving/`), so that `gnnrec recommend` ranks without torch and DGL."
+    rec = rec if isinstance(rec, Recommender) else Recommender(rec)
+    if rec.run_dir is None: raise ValueError("save_ranker needs a Recommender built from a run directory (a Run in memory may differ from its files)")
+    try: return rec.ranker.save(rec.run_dir/'serving', run_stamp(rec.run_dir))
+    except (ValueError, OSError): return None
 
 # %% ../nbs/05_inference.ipynb #7a3e0c02
 def warm_state(model, # a model built for the new, larger graph
@@ -505,25 +403,3 @@ def update_run(run:Run|str|Path, # the run to continue
     log(f"updating {r.path} with {rep['history_rows']} new interactions ({rep['new_users']} new users, {rep['new_items']} new items), "
         f"{minutes:g} minutes")
     return fit_run(cfg, g, ds, out, False, progress, log)
-
-# %% ../nbs/05_inference.ipynb #0f8a1788
-def describe(recs:pd.DataFrame, # recommendations (customer_id, item_id, rank, score, source)
-             run:Recommender|Run, # the run whose item table is used
-             n_users:int=3, # how many users to show
-             max_cols:int=4, # item columns shown at most (besides tags)
-            )->pd.DataFrame:
-    "The recommendations of the first `n_users` users with the items' features."
-    ds = (run.run if isinstance(run, Recommender) else run).ds
-    who = recs.customer_id.drop_duplicates().head(n_users)
-    out = recs[recs.customer_id.isin(who)].reset_index(drop=True)
-    items = ds.tables.get('item')
-    if items is None or not len(out): return out
-    binary = [c for c in items.columns if pd.api.types.is_numeric_dtype(items[c]) and set(items[c].dropna().unique()) <= {0, 1}]
-    shown = [c for c in items.columns if c not in binary][:max_cols]
-    t = items.reindex(out.item_id.astype(str).values)
-    extra = t[shown].reset_index(drop=True)
-    for c in shown:   # whole numbers stored as floats (because of missing values) shown as integers
-        v = extra[c]
-        if pd.api.types.is_float_dtype(v) and v.notna().any() and (v.dropna() % 1 == 0).all(): extra[c] = v.astype('Int64')
-    if binary: extra['tags'] = ['|'.join(c for c in binary if r[c] == 1) for _, r in t[binary].iterrows()]
-    return pd.concat([out, extra], axis=1)

@@ -94,6 +94,39 @@ def test_all_users_rows_and_columns(run, all_recs):
     assert [p.name for p in d.iterdir()] == ['recs.csv']                          # no temporary file left
 
 
+NO_TORCH = ("import sys; from gnnrec.cli import main; rc = main(sys.argv[1:]); "
+            "print('imported:', sorted(m for m in ('torch', 'dgl') if m in sys.modules), file=sys.stderr); sys.exit(rc)")
+
+
+def test_served_from_saved_arrays_without_torch(run, all_recs, tmp_path):
+    "`gnnrec train` saved the run's ranker (serving/); `gnnrec recommend` ranks from it without torch or DGL, the lists of the full path."
+    assert (run/'serving'/'arrays.npz').exists()
+    r = subprocess.run([sys.executable, '-c', NO_TORCH, 'recommend', '--run', str(run), '--users', 'all', '--k', '30',
+                        '--out', str(tmp_path/'recs.csv')], capture_output=True, text=True, env=ENV, timeout=300)
+    assert r.returncode == 0 and 'imported: []' in r.stderr, r.stderr
+    from gnnrec.inference import Recommender, recommend as recommend_in_process
+    full = recommend_in_process(Recommender(run), 'all', k=30)           # embeds the graph with the served model
+    fast = read(tmp_path/'recs.csv')
+    pd.testing.assert_frame_equal(fast.drop(columns='score'), full.drop(columns='score'))
+    assert (fast.score - full.score).abs().max() < 1e-5
+
+
+def test_saved_arrays_follow_the_run(run, tmp_path):
+    "A run without serving/ gets it at its first recommend; a run whose files changed is loaded again, never served stale."
+    d = tmp_path/'run'
+    shutil.copytree(run, d)
+    shutil.rmtree(d/'serving')
+    recommend(d, tmp_path, '--users', 'all', '--k', '5')
+    assert (d/'serving'/'arrays.npz').exists()
+    stamp = (d/'serving'/'ranker.json').read_text()
+    os.utime(d/'served_model.pt')                                          # "other weights": the stamp no longer matches
+    r = subprocess.run([sys.executable, '-c', NO_TORCH, 'recommend', '--run', str(d), '--users', 'all', '--k', '5',
+                        '--out', str(tmp_path/'again.csv')], capture_output=True, text=True, env=ENV, timeout=300)
+    assert r.returncode == 0 and "imported: ['dgl', 'torch']" in r.stderr, r.stderr
+    assert (d/'serving'/'ranker.json').read_text() != stamp                # saved again, for the new files
+    pd.testing.assert_frame_equal(read(tmp_path/'again.csv'), read(tmp_path/'recs.csv'))
+
+
 def test_never_an_item_bought_in_any_split(run, all_recs, tmp_path):
     ever = bought_pairs(run)
     recent = bought_pairs(run, ('valid', 'test')) - bought_pairs(run, ('train',))
