@@ -8,6 +8,8 @@ import gnnrec   # first: it chooses the threads before torch and DGL start (see 
 import math, warnings, weakref
 from collections.abc import Mapping
 
+from fastcore.basics import patch
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -25,7 +27,7 @@ warnings.filterwarnings('ignore', message='Sparse CSR tensor support is in beta'
 # %% auto #0
 __all__ = ['UI_TYPES', 'LSE_BLOCK', 'InputLayer', 'MeanNNConv', 'make_conv', 'SageEncoder', 'ui_etypes', 'ui_degrees',
            'lightgcn_adjacency', 'sparse_mm', 'sparse_transpose', 'lightgcn_graph', 'dgl_propagate', 'LightGCNEncoder',
-           'GNNRec', 'FilterModel', 'build_model', 'full_graph_pairs', 'PairScores', 'shared_logsumexp', 'edge_weights',
+           'GNNRec', 'build_model', 'full_graph_pairs', 'FilterModel', 'PairScores', 'shared_logsumexp', 'edge_weights',
            'full_graph_loss']
 
 # %% ../nbs/02_model.ipynb #0c98c49a
@@ -356,15 +358,23 @@ class LightGCNEncoder(nn.Module):
             hs.append({nt: h[nt][:n_out[nt]] for nt in self.ntypes})
         return self._readout(hs)
 
-# %% ../nbs/02_model.ipynb #d7ccddc8
-def _canon(g:dgl.DGLGraph, etypes)->list:
+# %% ../nbs/02_model.ipynb #gr0a0001
+def _canon(g:dgl.DGLGraph, # a heterograph
+           etypes, # one etype (name or canonical triple) or a list of them
+          )->list: # their canonical triples, in order
+    "The canonical triples of one etype or of a list of them."
     return [g.to_canonical_etype(e) for e in (etypes if isinstance(etypes, list) else [etypes])]
 
-def _src_feats(graph:dgl.DGLGraph, ntypes)->dict:
+# %% ../nbs/02_model.ipynb #gr0a0004
+def _src_feats(graph:dgl.DGLGraph, # a full heterograph or the first block of a minibatch
+               ntypes, # the node types the input layer represents
+              )->dict: # ntype -> features of its (source) nodes, for the types that have them
+    "The `features` the input layer reads: of every node of a graph, of the source nodes of a block."
     nodes = graph.srcnodes if graph.is_block else graph.nodes
     return {nt: nodes[nt].data['features'] for nt in ntypes
             if nt in graph.ntypes and 'features' in nodes[nt].data}
 
+# %% ../nbs/02_model.ipynb #gr0a0008
 class GNNRec(nn.Module):
     "GNN recommender: input layer + encoder (SAGE or LightGCN) + prediction head."
     def __init__(self,
@@ -379,134 +389,11 @@ class GNNRec(nn.Module):
         self.canonical_etypes, self.out_dim = list(canonical_etypes), cfg.out_dim
 
     def _graphs(self, graph_or_blocks)->list:
+        "One graph per layer: the blocks of a minibatch as they are, a full graph repeated."
         if isinstance(graph_or_blocks, (list, tuple)): return list(graph_or_blocks)
         return [graph_or_blocks] * max(self.cfg.n_layers, 1)
 
-    def embed(self,
-              graph_or_blocks, # full heterograph, or list of sampled blocks (one per layer)
-              input_nodes:dict|None=None, # ntype -> ids of the input nodes; default all nodes / blocks[0] sources
-             )->dict: # ntype -> embeddings of the destination nodes (all nodes for a full graph), (n, out_dim)
-        "Final node embeddings."
-        graphs = self._graphs(graph_or_blocks)
-        g0, nts = graphs[0], self.input_layer.ntypes
-        if input_nodes is None:
-            input_nodes = ({nt: g0.srcnodes[nt].data[dgl.NID] for nt in g0.srctypes} if g0.is_block
-                           else {nt: g0.nodes(nt) for nt in g0.ntypes})
-        elif not isinstance(input_nodes, Mapping): input_nodes = {g0.srctypes[0]: input_nodes}
-        h = self.input_layer({nt: ids for nt, ids in input_nodes.items() if nt in nts}, _src_feats(g0, nts))
-        return self.encoder(graphs, h)
-
-    def forget_untrained(self, g:dgl.DGLGraph)->dict:
-        "Zero the id embeddings of users without an edge the encoder propagates over (see `InputLayer.forget_untrained`)."
-        return self.input_layer.forget_untrained(g, self.encoder.etypes if isinstance(self.encoder, LightGCNEncoder) else None)
-
-    def release_graph(self):
-        "Drop what the encoder keeps of the last full graph (LightGCN's propagation, as big as the graph's edges); rebuilt when next needed."
-        if isinstance(self.encoder, LightGCNEncoder): self.encoder._cache = None
-
-    def embed_new(self,
-                  ntype:str, # type of the new nodes, e.g. 'user'
-                  feats:torch.Tensor, # (n, feature width) their features
-                 )->torch.Tensor: # (n, out_dim), as if they were nodes of the graph without any edge
-        "Embeddings of new, isolated nodes from their features only (e.g. cold-start users)."
-        h0 = self.input_layer.from_features(ntype, feats)
-        if isinstance(self.encoder, LightGCNEncoder):  # no edges: only layer 0 contributes
-            x = self.encoder.alpha[0] * h0
-            return F.normalize(x, dim=-1) if self.encoder.norm else x
-        nts = sorted({t for cet in self.canonical_etypes for t in (cet[0], cet[2])})
-        n = {nt: (len(feats) if nt == ntype else 0) for nt in nts}
-        empty = torch.zeros(0, dtype=torch.long)
-        g0 = dgl.heterograph({cet: (empty, empty) for cet in self.canonical_etypes}, n)
-        h = {nt: (h0 if nt == ntype else h0.new_zeros(0, h0.shape[1])) for nt in nts}
-        return self.encoder(self._graphs(g0), h)[ntype]
-
-    def score_pairs(self,
-                    h_src:torch.Tensor, # (E, d) source embeddings
-                    h_dst:torch.Tensor, # (E, d) destination embeddings
-                   )->torch.Tensor: # (E,)
-        "Scores of aligned pairs of embeddings."
-        return self.head(h_src, h_dst)
-
-    def loss_scores(self,
-                    h_src:torch.Tensor, # (E, d) source embeddings
-                    h_dst:torch.Tensor, # (E, d) destination embeddings
-                   )->torch.Tensor: # (E,)
-        "Scores the loss sees: cosines with `loss_score='cos'` (the 'mlp' head always trains on its own scores), else the head's."
-        if self.cfg.loss_score == 'cos' and self.cfg.pred != 'mlp': return (F.normalize(h_src, dim=-1) * F.normalize(h_dst, dim=-1)).sum(-1)
-        return self.head(h_src, h_dst)
-
-    def score(self,
-              pair_graph:dgl.DGLGraph, # graph of positive or negative edges over the embedded nodes
-              h:dict, # ntype -> embeddings from `embed`, rows = nodes of pair_graph
-              etype=('user', 'buys', 'item'), # etype to score, or a list of etypes (scores concatenated)
-             )->torch.Tensor: # one score per edge of `etype`, in edge order
-        "Score every edge of `pair_graph` of type `etype` as the loss sees it (`loss_scores`)."
-        out = []
-        for cet in _canon(pair_graph, etype):
-            if pair_graph.num_edges(cet) == 0:
-                out.append(h[cet[0]].new_zeros(0)); continue
-            with pair_graph.local_scope():
-                pair_graph.nodes[cet[0]].data['_h'] = h[cet[0]]
-                pair_graph.nodes[cet[2]].data['_h'] = h[cet[2]]
-                pair_graph.apply_edges(lambda e: {'_s': self.loss_scores(e.src['_h'], e.dst['_h'])}, etype=cet)
-                out.append(pair_graph.edges[cet].data['_s'])
-        return torch.cat(out)
-
-    def score_all(self,
-                  h_users:torch.Tensor, # (n_users, d) embeddings of the users to rank for
-                  h_items:torch.Tensor, # (n_items, d) embeddings of all candidate items
-                 )->torch.Tensor: # (n_users, n_items)
-        "Scores of every user-item pair, for full ranking."
-        return self.head.all(h_users, h_items)
-
-    def forward(self,
-                graph_or_blocks, # full heterograph or list of blocks
-                pos_graph:dgl.DGLGraph, # positive pair graph (over the destination nodes)
-                neg_graph:dgl.DGLGraph, # negative pair graph (same nodes)
-                etype=('user', 'buys', 'item'), # etype(s) to score
-                input_nodes:dict|None=None, # see `embed`
-               )->tuple: # (pos scores, neg scores)
-        "Embed, then score the positive and negative edges of `etype`."
-        h = self.embed(graph_or_blocks, input_nodes)
-        return self.score(pos_graph, h, etype), self.score(neg_graph, h, etype)
-
-    def loss(self,
-             pos:torch.Tensor, # (n_pos,) positive scores
-             neg:torch.Tensor, # (n_pos * neg_sample_size,) negative scores
-             weight:torch.Tensor|None=None, # optional (n_pos,) weights, see `pos_weights`
-            )->torch.Tensor: # scalar
-        "The loss `cfg.loss` asks for."
-        c = self.cfg
-        if c.loss == 'bpr': return bpr_loss(pos, neg, weight)
-        if c.loss == 'softmax': return softmax_loss(pos, neg, c.temperature, weight)
-        if c.loss == 'ccl': return ccl_loss(pos, neg, c.ccl_margin, c.ccl_neg_weight, weight)
-        return max_margin_loss(pos, neg, c.delta, weight)
-
-    def pos_weights(self,
-                    g:dgl.DGLGraph, # the graph holding edata 'recency' (the training graph)
-                    pos, # positive pair graph (with edata dgl.EID) or a tensor of edge ids of `g`
-                    etype=('user', 'buys', 'item'), # etype(s), as given to `score`
-                   )->torch.Tensor|None: # (n_pos,) weights, or None when cfg.recency_weight == 0
-        "Recency weights of the positive edges: exp(-recency * cfg.recency_weight)."
-        if not self.cfg.recency_weight: return None
-        out = []
-        for cet in _canon(g, etype):
-            e = pos.edges[cet].data[dgl.EID] if isinstance(pos, dgl.DGLGraph) else pos
-            out.append(recency_weights(g.edges[cet].data['recency'][e], self.cfg.recency_weight))
-        return torch.cat(out)
-
-# %% ../nbs/02_model.ipynb #b8977695
-class FilterModel(nn.Module):
-    "The model of family 'filter': no parameters, empty embeddings; the run's `GraphFilter` gives every score."
-    def __init__(self, cfg:ModelConfig):
-        super().__init__()
-        self.cfg, self.input_layer, self.head = cfg, nn.Identity(), None
-    def embed(self, g:dgl.DGLGraph)->dict: return {nt: torch.zeros(g.num_nodes(nt), 0) for nt in g.ntypes}
-    def score_all(self, u:torch.Tensor, items:torch.Tensor)->torch.Tensor: return torch.zeros(len(u), len(items))
-    def forget_untrained(self, g:dgl.DGLGraph): pass
-    def release_graph(self): pass
-
-# %% ../nbs/02_model.ipynb #1eb2f8ef
+# %% ../nbs/02_model.ipynb #gr0a0009
 def build_model(g:dgl.DGLGraph, # training graph: node counts, feature widths and relations are read from it
                 cfg:ModelConfig|None=None, # hyperparameters (default ModelConfig())
                )->GNNRec:
@@ -528,6 +415,7 @@ def build_model(g:dgl.DGLGraph, # training graph: node counts, feature widths an
     head = MLPHead(cfg.out_dim, cfg.mlp_hidden) if cfg.pred == 'mlp' else DotHead(cfg.norm_power) if cfg.pred == 'dot' else CosineHead()
     return GNNRec(cfg, input_layer, encoder, head, g.canonical_etypes)
 
+# %% ../nbs/02_model.ipynb #gr0a0012
 def full_graph_pairs(g:dgl.DGLGraph, # the training graph
                      eids:dict, # {etype: edge ids} of the positive edges
                      negative_sampler=None, # negative sampler; None = no negative graph
@@ -538,6 +426,154 @@ def full_graph_pairs(g:dgl.DGLGraph, # the training graph
     if negative_sampler is None: return pos, None
     neg = dgl.heterograph(etype_dict(g, negative_sampler(g, eids)), {nt: g.num_nodes(nt) for nt in g.ntypes})
     return pos, neg
+
+# %% ../nbs/02_model.ipynb #gr0a0016
+@patch
+def embed(self:GNNRec,
+          graph_or_blocks, # full heterograph, or list of sampled blocks (one per layer)
+          input_nodes:dict|None=None, # ntype -> ids of the input nodes; default all nodes / blocks[0] sources
+         )->dict: # ntype -> embeddings of the destination nodes (all nodes for a full graph), (n, out_dim)
+    "Final node embeddings."
+    graphs = self._graphs(graph_or_blocks)
+    g0, nts = graphs[0], self.input_layer.ntypes
+    if input_nodes is None:
+        input_nodes = ({nt: g0.srcnodes[nt].data[dgl.NID] for nt in g0.srctypes} if g0.is_block
+                       else {nt: g0.nodes(nt) for nt in g0.ntypes})
+    elif not isinstance(input_nodes, Mapping): input_nodes = {g0.srctypes[0]: input_nodes}
+    h = self.input_layer({nt: ids for nt, ids in input_nodes.items() if nt in nts}, _src_feats(g0, nts))
+    return self.encoder(graphs, h)
+
+# %% ../nbs/02_model.ipynb #gr0a0019
+@patch
+def score_pairs(self:GNNRec,
+                h_src:torch.Tensor, # (E, d) source embeddings
+                h_dst:torch.Tensor, # (E, d) destination embeddings
+               )->torch.Tensor: # (E,)
+    "Scores of aligned pairs of embeddings, by the head."
+    return self.head(h_src, h_dst)
+
+# %% ../nbs/02_model.ipynb #gr0a0022
+@patch
+def score_all(self:GNNRec,
+              h_users:torch.Tensor, # (n_users, d) embeddings of the users to rank for
+              h_items:torch.Tensor, # (n_items, d) embeddings of all candidate items
+             )->torch.Tensor: # (n_users, n_items)
+    "Scores of every user-item pair, for full ranking."
+    return self.head.all(h_users, h_items)
+
+# %% ../nbs/02_model.ipynb #gr0a0025
+@patch
+def loss_scores(self:GNNRec,
+                h_src:torch.Tensor, # (E, d) source embeddings
+                h_dst:torch.Tensor, # (E, d) destination embeddings
+               )->torch.Tensor: # (E,)
+    "Scores the loss sees: cosines with `loss_score='cos'` (the 'mlp' head always trains on its own scores), else the head's."
+    if self.cfg.loss_score == 'cos' and self.cfg.pred != 'mlp': return (F.normalize(h_src, dim=-1) * F.normalize(h_dst, dim=-1)).sum(-1)
+    return self.head(h_src, h_dst)
+
+# %% ../nbs/02_model.ipynb #gr0a0028
+@patch
+def score(self:GNNRec,
+          pair_graph:dgl.DGLGraph, # graph of positive or negative edges over the embedded nodes
+          h:dict, # ntype -> embeddings from `embed`, rows = nodes of pair_graph
+          etype=('user', 'buys', 'item'), # etype to score, or a list of etypes (scores concatenated)
+         )->torch.Tensor: # one score per edge of `etype`, in edge order
+    "Score every edge of `pair_graph` of type `etype` as the loss sees it (`loss_scores`)."
+    out = []
+    for cet in _canon(pair_graph, etype):
+        if pair_graph.num_edges(cet) == 0:
+            out.append(h[cet[0]].new_zeros(0)); continue
+        with pair_graph.local_scope():
+            pair_graph.nodes[cet[0]].data['_h'] = h[cet[0]]
+            pair_graph.nodes[cet[2]].data['_h'] = h[cet[2]]
+            pair_graph.apply_edges(lambda e: {'_s': self.loss_scores(e.src['_h'], e.dst['_h'])}, etype=cet)
+            out.append(pair_graph.edges[cet].data['_s'])
+    return torch.cat(out)
+
+# %% ../nbs/02_model.ipynb #gr0a0031
+@patch
+def forward(self:GNNRec,
+            graph_or_blocks, # full heterograph or list of blocks
+            pos_graph:dgl.DGLGraph, # positive pair graph (over the destination nodes)
+            neg_graph:dgl.DGLGraph, # negative pair graph (same nodes)
+            etype=('user', 'buys', 'item'), # etype(s) to score
+            input_nodes:dict|None=None, # see `embed`
+           )->tuple: # (pos scores, neg scores)
+    "Embed, then score the positive and negative edges of `etype`."
+    h = self.embed(graph_or_blocks, input_nodes)
+    return self.score(pos_graph, h, etype), self.score(neg_graph, h, etype)
+
+# %% ../nbs/02_model.ipynb #gr0a0034
+@patch
+def loss(self:GNNRec,
+         pos:torch.Tensor, # (n_pos,) positive scores
+         neg:torch.Tensor, # (n_pos * neg_sample_size,) negative scores
+         weight:torch.Tensor|None=None, # optional (n_pos,) weights, see `pos_weights`
+        )->torch.Tensor: # scalar
+    "The loss `cfg.loss` asks for (chapter 01b's)."
+    c = self.cfg
+    if c.loss == 'bpr': return bpr_loss(pos, neg, weight)
+    if c.loss == 'softmax': return softmax_loss(pos, neg, c.temperature, weight)
+    if c.loss == 'ccl': return ccl_loss(pos, neg, c.ccl_margin, c.ccl_neg_weight, weight)
+    return max_margin_loss(pos, neg, c.delta, weight)
+
+# %% ../nbs/02_model.ipynb #gr0a0037
+@patch
+def pos_weights(self:GNNRec,
+                g:dgl.DGLGraph, # the graph holding edata 'recency' (the training graph)
+                pos, # positive pair graph (with edata dgl.EID) or a tensor of edge ids of `g`
+                etype=('user', 'buys', 'item'), # etype(s), as given to `score`
+               )->torch.Tensor|None: # (n_pos,) weights, or None when cfg.recency_weight == 0
+    "Recency weights of the positive edges: exp(-recency * cfg.recency_weight)."
+    if not self.cfg.recency_weight: return None
+    out = []
+    for cet in _canon(g, etype):
+        e = pos.edges[cet].data[dgl.EID] if isinstance(pos, dgl.DGLGraph) else pos
+        out.append(recency_weights(g.edges[cet].data['recency'][e], self.cfg.recency_weight))
+    return torch.cat(out)
+
+# %% ../nbs/02_model.ipynb #b8977695
+class FilterModel(nn.Module):
+    "The model of family 'filter': no parameters, empty embeddings; the run's `GraphFilter` gives every score."
+    def __init__(self, cfg:ModelConfig):
+        super().__init__()
+        self.cfg, self.input_layer, self.head = cfg, nn.Identity(), None
+    def embed(self, g:dgl.DGLGraph)->dict: return {nt: torch.zeros(g.num_nodes(nt), 0) for nt in g.ntypes}
+    def score_all(self, u:torch.Tensor, items:torch.Tensor)->torch.Tensor: return torch.zeros(len(u), len(items))
+    def forget_untrained(self, g:dgl.DGLGraph): pass
+    def release_graph(self): pass
+
+# %% ../nbs/02_model.ipynb #gr0a0040
+@patch
+def embed_new(self:GNNRec,
+              ntype:str, # type of the new nodes, e.g. 'user'
+              feats:torch.Tensor, # (n, feature width) their features
+             )->torch.Tensor: # (n, out_dim), as if they were nodes of the graph without any edge
+    "Embeddings of new, isolated nodes from their features only (e.g. cold-start users)."
+    h0 = self.input_layer.from_features(ntype, feats)
+    if isinstance(self.encoder, LightGCNEncoder):  # no edges: only layer 0 contributes
+        x = self.encoder.alpha[0] * h0
+        return F.normalize(x, dim=-1) if self.encoder.norm else x
+    nts = sorted({t for cet in self.canonical_etypes for t in (cet[0], cet[2])})
+    n = {nt: (len(feats) if nt == ntype else 0) for nt in nts}
+    empty = torch.zeros(0, dtype=torch.long)
+    g0 = dgl.heterograph({cet: (empty, empty) for cet in self.canonical_etypes}, n)
+    h = {nt: (h0 if nt == ntype else h0.new_zeros(0, h0.shape[1])) for nt in nts}
+    return self.encoder(self._graphs(g0), h)[ntype]
+
+# %% ../nbs/02_model.ipynb #gr0a0041
+@patch
+def forget_untrained(self:GNNRec,
+                     g:dgl.DGLGraph, # the training graph
+                    )->dict: # ntype -> number of id embeddings zeroed
+    "Zero the id embeddings of users without an edge the encoder propagates over (see `InputLayer.forget_untrained`)."
+    return self.input_layer.forget_untrained(g, self.encoder.etypes if isinstance(self.encoder, LightGCNEncoder) else None)
+
+# %% ../nbs/02_model.ipynb #gr0a0044
+@patch
+def release_graph(self:GNNRec):
+    "Drop what the encoder keeps of the last full graph (LightGCN's propagation, as big as the graph's edges); rebuilt when next needed."
+    if isinstance(self.encoder, LightGCNEncoder): self.encoder._cache = None
 
 # %% ../nbs/02_model.ipynb #921ab7af
 class _SDDMM(torch.autograd.Function):
