@@ -252,9 +252,11 @@ def serial_for_blocks(f):
 
 # %% ../nbs/03_training.ipynb #b58ea848
 def _log_row(row:dict, k:int, best:bool)->str:
+    "One epoch's line of the log."
     ms = '  '.join(f"{m}@{k} {row[f'valid_{m}']:.4f}" for m in ('precision', 'recall', 'ndcg', 'coverage') if f'valid_{m}' in row)
     return f"epoch {row['epoch']:3d}  loss {row['loss']:.4f}  lr {row['lr']:.3g}  {ms}  {row['seconds']:.1f}s" + ('  *' if best else '')
 
+# %% ../nbs/03_training.ipynb #tra0002
 def _filter_only(model:FilterModel, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, until:Optional[int], log)->tuple:
     "`train` for the filter family: nothing to learn; epoch 0 is the filter itself, validated once (not for a refit)."
     t0 = time.time()
@@ -263,6 +265,7 @@ def _filter_only(model:FilterModel, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, 
     if m: log(_log_row(row, tc.k, True))
     return model, pd.DataFrame([row]), {'best_epoch': 0, 'epochs_planned': 0, **m}
 
+# %% ../nbs/03_training.ipynb #tra0004
 @serial_for_blocks
 def train(cfg:Config, # hyperparameters
           g:dgl.DGLGraph, # training graph (from build_graph)
@@ -396,6 +399,7 @@ def _examples(model, h:dict, ds:Dataset, tc:TrainConfig, n_users:int, k:int=10)-
     if 'item' in ds.tables: rows = rows.join(ds.tables['item'], on='item_id')
     return rows
 
+# %% ../nbs/03_training.ipynb #trb0002
 def write_run(path:Path, cfg:Config, g, ds:Dataset, model, hist:pd.DataFrame, metrics:dict):
     "Write the final files of a run into `path` (the partial directory)."
     torch.save(model.state_dict(), path/'model.pt')
@@ -404,6 +408,7 @@ def write_run(path:Path, cfg:Config, g, ds:Dataset, model, hist:pd.DataFrame, me
     _plot_history(hist, path/'plots', cfg.train.k)
     _examples(model, embeddings(model, g), ds, cfg.train, cfg.train.n_examples).to_csv(path/'examples.csv', index=False)
 
+# %% ../nbs/03_training.ipynb #trb0004
 def fit_run(cfg:Config, # hyperparameters
             g:dgl.DGLGraph, # the training graph
             ds:Dataset, # its dataset
@@ -451,6 +456,7 @@ def fit_run(cfg:Config, # hyperparameters
     log(f"run written to {out}/")
     return Run(cfg, g, ds, model, hist, metrics, out, served)
 
+# %% ../nbs/03_training.ipynb #trb0006
 def start_run(out:Path, # the run directory to create
               cfg:Config, # its config
               g:dgl.DGLGraph, # its training graph
@@ -466,6 +472,7 @@ def start_run(out:Path, # the run directory to create
     cfg.save(work/'params.yaml'); save_graph(work/'graph', g, ds)
     return work
 
+# %% ../nbs/03_training.ipynb #trb0008
 def prepare(cfg:Config, # the run's config (data section, and the checks of its training section)
             interactions:str|Path|None, # interactions file
             user_features:str|Path|None=None, # user table
@@ -481,6 +488,7 @@ def prepare(cfg:Config, # the run's config (data section, and the checks of its 
     check_filter(cfg.train, ds)
     return build_graph(ds, cfg.data.duplicates), ds
 
+# %% ../nbs/03_training.ipynb #trb0010
 def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from the partial run)
               out:str|Path='runs/run', # the run directory to create
               interactions:str|Path|None=None, # interactions file (None with resume)
@@ -506,6 +514,7 @@ def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from t
         start_run(out, cfg, g, ds, overwrite)
     return fit_run(cfg, g, ds, out, resume, progress, log)
 
+# %% ../nbs/03_training.ipynb #trb0012
 def load_run(path:str|Path, # a run directory written by `train_run`
              device:str='cpu', # where to put the model
             )->Run:
