@@ -23,7 +23,7 @@ from .train import train
 __all__ = ['EMBED_CLASSES', 'SPACE', 'FIELDS', 'FINISHED', 'REPORT', 'Param', 'flat_config', 'check_space', 'suggest_params',
            'trial_config', 'base_params', 'epoch_reporter', 'record_metrics', 'inprocess_trial', 'training_notebook',
            'kernel_name', 'notebook_parameters', 'papermill_trial', 'recover_interrupted', 'n_finished', 'study_lock',
-           'write_report', 'run_study']
+           'write_report', 'open_study', 'make_objective', 'trial_logger', 'study_message', 'run_study']
 
 # %% ../nbs/06_tuning.ipynb #b9c4f755
 @dataclass(frozen=True)
@@ -329,9 +329,11 @@ def write_report(study:optuna.Study, # the study
     with atomic_file(out/'summary.json') as t: t.write_text(json.dumps(summary, indent=1, default=str))
     return summary
 
-# %% ../nbs/06_tuning.ipynb #16f966ba
-def _storage(storage:str|None, out:Path)->tuple:
-    "(storage URL or object, lock file path)."
+# %% ../nbs/06_tuning.ipynb #tu0a0003
+def _storage(storage:str|None, # an Optuna storage URL; None: sqlite:///OUT/study.db
+             out:Path, # the study's output directory
+            )->tuple: # (storage URL or storage object, the lock file that guards it)
+    "The study's storage and lock file: SQLite waits up to a minute for a busy database; another URL is passed on as given."
     if storage is None: storage = f"sqlite:///{(out/'study.db').resolve()}"
     if storage.startswith('sqlite:///'):
         db = Path(storage[len('sqlite:///'):])
@@ -339,9 +341,95 @@ def _storage(storage:str|None, out:Path)->tuple:
         return optuna.storages.RDBStorage(storage, engine_kwargs={'connect_args': {'timeout': 60}}), db.with_name(db.name + '.lock')
     return storage, out/'.study.lock'
 
-def _describe(d:dict)->str:
+# %% ../nbs/06_tuning.ipynb #tu0a0006
+def _describe(d:dict, # a trial's parameters
+             )->str: # `name=value` pairs, floats to three significant figures
+    "A trial's parameters on one line of the log."
     return ' '.join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in d.items())
 
+# %% ../nbs/06_tuning.ipynb #tu0a0009
+def open_study(study_name:str, # the study's name in the storage
+               storage, # a URL or storage object (see `_storage`)
+               ident:dict, # what the study optimises: data files, base config, fixed names, space, metric
+               pruner:optuna.pruners.BasePruner, # how its trials are pruned
+               seed:int, # TPE seed; the number of trials already stored is added to it
+              )->optuna.Study:
+    "Open or create a study, refusing one that exists with another objective; its sampler seeded past the trials it holds."
+    study = optuna.create_study(study_name=study_name, storage=storage, pruner=pruner, direction='maximize', load_if_exists=True)
+    study.sampler = optuna.samplers.TPESampler(seed=seed + len(study.trials), multivariate=True, group=True)
+    old = study.user_attrs.get('gnnrec')
+    if old is None or (old != ident and not study.trials): study.set_user_attr('gnnrec', ident)   # new (or still empty)
+    elif old != ident:
+        diff = [k for k in ident if old.get(k) != ident[k]]
+        where = storage if isinstance(storage, str) else getattr(storage, 'url', type(storage).__name__)
+        raise ValueError(f"study '{study_name}' exists in {where} with a different "
+                         f"objective ({', '.join(diff)} differ): resume it with the same arguments, or use another --study name")
+    return study
+
+# %% ../nbs/06_tuning.ipynb #tu0a0012
+def make_objective(cfg_base:Config, # base config of the study
+                   space:dict, # name -> Param
+                   fixed:set, # names not searched
+                   files:dict, # interactions, user_features, item_features: resolved paths
+                   display_cols:tuple, # text columns kept for display only
+                   g=None, # the training graph (in-process trials)
+                   ds=None, # the dataset (in-process trials)
+                   progress:bool=False, # tqdm bars of the epochs (in-process trials)
+                   trials_dir:Path|None=None, # where papermill trials write their notebooks (papermill only)
+                   nb:Path|None=None, # the training notebook (papermill only)
+                  )->Callable: # trial -> validation metric
+    "The study's objective: a trial's config from `cfg_base` and its suggestions, trained in process or by papermill; its error kept in one line."
+    def objective(trial:optuna.Trial)->float:
+        t0 = time.time()
+        try:
+            cfg = trial_config(cfg_base, suggest_params(trial, cfg_base, space, fixed), fixed, space)
+            trial.set_user_attr('config', cfg.to_dict()); trial.set_user_attr('hidden_dim', cfg.model.hidden_dim)
+            m = (papermill_trial(trial.number, cfg, {**files, 'display_cols': display_cols}, trials_dir, nb) if nb is not None
+                 else inprocess_trial(trial, cfg, g, ds, progress))
+        except KeyboardInterrupt:
+            trial.set_user_attr('interrupted', True); raise
+        except optuna.TrialPruned: raise
+        except Exception as e:
+            trial.set_user_attr('error', f"{type(e).__name__}: {str(e).strip().splitlines()[-1][:500] if str(e).strip() else ''}")
+            raise
+        record_metrics(trial, m, time.time() - t0)
+        return m[cfg_base.train.metric]
+    return objective
+
+# %% ../nbs/06_tuning.ipynb #tu0a0015
+def trial_logger(metric:str, # e.g. 'recall@20'
+                 trials:int, # finished trials the study should hold
+                 fails:list, # collects the failed trials of a run of failures (emptied by a success)
+                 log:Callable, # where each line goes
+                )->Callable: # an Optuna callback
+    "Log each finished trial on one line; stop the study when it holds `trials` finished ones, or after three failures in a row."
+    def after(study:optuna.Study, t:optuna.trial.FrozenTrial):
+        fails.append(t) if t.state == TrialState.FAIL else fails.clear()
+        try: best = f"best {study.best_value:.4f} (trial {study.best_trial.number})"
+        except ValueError: best = ''
+        secs = t.duration.total_seconds() if t.duration else 0.0
+        val = f"{metric} {t.value:.4f}" if t.value is not None else t.user_attrs.get('error', '')
+        log(f"trial {t.number:3d} {t.state.name.lower():8s} {val}  {best}  {secs:.1f}s  {_describe(t.params)}")
+        if n_finished(study) >= trials or len(fails) >= 3: study.stop()
+    return after
+
+# %% ../nbs/06_tuning.ipynb #tu0a0018
+def study_message(summary:dict, # what `write_report` returned
+                  trials:int, # finished trials requested
+                  metric:str, # e.g. 'recall@20'
+                  out:Path, # the report's directory
+                 )->str:
+    "What `gnnrec tune` says at the end: the trials finished, the best one against the base config, where its parameters are, whether to run again."
+    msg = (f"{summary['finished_trials']} of {trials} trials finished ({summary['complete']} complete, {summary['pruned']} pruned, "
+           f"{summary['fail']} failed)")
+    if 'best_value' in summary:
+        msg += f"; best validation {metric} {summary['best_value']:.4f} (trial {summary['best_trial']}"
+        msg += f", base config {summary['base_value']:.4f})" if 'base_value' in summary else ')'
+        msg += f"\nbest parameters written to {out/'best_params.yaml'} (gnnrec train --params {out/'best_params.yaml'} ...)"
+    if not summary['done']: msg += "\nthe study is not finished: run the same command again to continue it"
+    return msg
+
+# %% ../nbs/06_tuning.ipynb #16f966ba
 def run_study(cfg_base:Config|None=None, # base config: fixed values, and the study's first trial
               interactions:str|Path|None=None, # interactions file
               user_features:str|Path|None=None, # user table
@@ -373,23 +461,15 @@ def run_study(cfg_base:Config|None=None, # base config: fixed values, and the st
     metric = f"{cfg_base.train.metric}@{cfg_base.train.k}"
     ident = {'data': files, 'display_cols': list(display_cols), 'base': cfg_base.to_dict(), 'fixed': sorted(fixed),
              'space': list(space), 'metric': metric}
+    pruner = (prune if isinstance(prune, optuna.pruners.BasePruner) else
+              optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2) if prune else optuna.pruners.NopPruner())
     verbosity, fails = optuna.logging.get_verbosity(), []
     with study_lock(lock_path), warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*CPU affinity.*')
         warnings.filterwarnings('ignore', category=optuna.exceptions.ExperimentalWarning)
-        optuna.logging.set_verbosity(optuna.logging.ERROR)   # `after` reports every trial, a failed one with its error in one line
+        optuna.logging.set_verbosity(optuna.logging.ERROR)   # the logger reports every trial, a failed one with its error in one line
         try:
-            pruner = (prune if isinstance(prune, optuna.pruners.BasePruner) else
-                      optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2) if prune else optuna.pruners.NopPruner())
-            study = optuna.create_study(study_name=study_name, storage=storage, pruner=pruner, direction='maximize', load_if_exists=True)
-            seed = (cfg_base.train.seed if sampler_seed is None else sampler_seed) + len(study.trials)
-            study.sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True)
-            old = study.user_attrs.get('gnnrec')
-            if old is None or (old != ident and not study.trials): study.set_user_attr('gnnrec', ident)   # new (or still empty)
-            elif old != ident:
-                diff = [k for k in ident if old.get(k) != ident[k]]
-                raise ValueError(f"study '{study_name}' exists in {storage if isinstance(storage, str) else storage.url} with a different "
-                                 f"objective ({', '.join(diff)} differ): resume it with the same arguments, or use another --study name")
+            study = open_study(study_name, storage, ident, pruner, cfg_base.train.seed if sampler_seed is None else sampler_seed)
             ds = load_dataset(files['interactions'], cfg_base.data, files['user_features'], files['item_features'], tuple(display_cols))
             if ds.matrix('valid', cfg_base.train.truth).nnz == 0: raise DataError("the validation split is empty: nothing to select trials on")
             g = None if papermill else build_graph(ds, cfg_base.data.duplicates)
@@ -397,41 +477,15 @@ def run_study(cfg_base:Config|None=None, # base config: fixed values, and the st
             _clear_report(out)
             again = recover_interrupted(study)
             if again: log(f"re-running trial(s) {', '.join(map(str, again))}, interrupted before they finished")
-            if not study.trials:
-                study.enqueue_trial(base_params(cfg_base, space, fixed), user_attrs={'base': True})
+            if not study.trials: study.enqueue_trial(base_params(cfg_base, space, fixed), user_attrs={'base': True})
             done = n_finished(study)
             log(f"study '{study_name}': {done} of {trials} trials finished" + (", resuming" if done else '') +
                 f"; selecting on validation {metric}")
-            trials_dir = out/'trials'
-
-            def objective(trial:optuna.Trial)->float:
-                t0 = time.time()
-                try:
-                    cfg = trial_config(cfg_base, suggest_params(trial, cfg_base, space, fixed), fixed, space)
-                    trial.set_user_attr('config', cfg.to_dict()); trial.set_user_attr('hidden_dim', cfg.model.hidden_dim)
-                    m = (papermill_trial(trial.number, cfg, {**files, 'display_cols': display_cols}, trials_dir, nb) if papermill
-                         else inprocess_trial(trial, cfg, g, ds, progress))
-                except KeyboardInterrupt:
-                    trial.set_user_attr('interrupted', True); raise
-                except optuna.TrialPruned: raise
-                except Exception as e:
-                    trial.set_user_attr('error', f"{type(e).__name__}: {str(e).strip().splitlines()[-1][:500] if str(e).strip() else ''}")
-                    raise
-                record_metrics(trial, m, time.time() - t0)
-                return m[cfg_base.train.metric]
-
-            def after(study:optuna.Study, t:optuna.trial.FrozenTrial):
-                fails.append(t) if t.state == TrialState.FAIL else fails.clear()
-                try: best = f"best {study.best_value:.4f} (trial {study.best_trial.number})"
-                except ValueError: best = ''
-                secs = t.duration.total_seconds() if t.duration else 0.0
-                val = f"{metric} {t.value:.4f}" if t.value is not None else t.user_attrs.get('error', '')
-                log(f"trial {t.number:3d} {t.state.name.lower():8s} {val}  {best}  {secs:.1f}s  {_describe(t.params)}")
-                if n_finished(study) >= trials or len(fails) >= 3: study.stop()
-
             t_start = time.time()
             if done < trials:
-                study.optimize(objective, timeout=timeout, catch=(Exception,), callbacks=[after], gc_after_trial=True)
+                objective = make_objective(cfg_base, space, fixed, files, display_cols, g, ds, progress, out/'trials', nb)
+                study.optimize(objective, timeout=timeout, catch=(Exception,), callbacks=[trial_logger(metric, trials, fails, log)],
+                               gc_after_trial=True)
             summary = write_report(study, out, trials, metric, {'storage': storage if isinstance(storage, str) else storage.url,
                                    'tuned_on_remove': cfg_base.data.remove, 'seconds_this_run': time.time() - t_start,
                                    'papermill': papermill})
@@ -440,12 +494,5 @@ def run_study(cfg_base:Config|None=None, # base config: fixed values, and the st
     if len(fails) >= 3:
         raise RuntimeError(f"{len(fails)} trials in a row failed (last: trial {fails[-1].number}: {fails[-1].user_attrs.get('error', '?')}); "
                            f"the report in {out}/ covers the trials so far")
-    msg = (f"{summary['finished_trials']} of {trials} trials finished ({summary['complete']} complete, {summary['pruned']} pruned, "
-           f"{summary['fail']} failed)")
-    if 'best_value' in summary:
-        msg += f"; best validation {metric} {summary['best_value']:.4f} (trial {summary['best_trial']}"
-        msg += f", base config {summary['base_value']:.4f})" if 'base_value' in summary else ')'
-        msg += f"\nbest parameters written to {out/'best_params.yaml'} (gnnrec train --params {out/'best_params.yaml'} ...)"
-    if not summary['done']: msg += "\nthe study is not finished: run the same command again to continue it"
-    log(msg)
+    log(study_message(summary, trials, metric, out))
     return study
