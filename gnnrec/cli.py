@@ -22,16 +22,20 @@ def _parse_opt(tp):
     "A parser for an `Optional[T]` field: 'none' gives None."
     return lambda s: None if s.lower() in ('none', 'null', '') else tp(s)
 
+# %% ../nbs/07_cli.ipynb #cla0002
 def _parse_link(s:str)->tuple:
+    "A link flag's `column[=node_type]` as (column, node type)."
     col, _, nt = s.partition('=')
     return col, nt or col
 
+# %% ../nbs/07_cli.ipynb #cla0004
 @functools.lru_cache(maxsize=None)
 def _field_docs(cls:type)->dict:
     "The docments of a config's fields, read from its source once per process (every command's parser asks for them)."
     from fastcore.docments import docments   # here: `gnnrec --help` needs none
     return docments(cls)
 
+# %% ../nbs/07_cli.ipynb #cla0006
 def add_config_args(parser:argparse.ArgumentParser, # the parser (or an argument group) to extend
                     cls:type, # a config dataclass
                    ):
@@ -55,6 +59,7 @@ def add_config_args(parser:argparse.ArgumentParser, # the parser (or an argument
         else: kw['type'] = tp
         group.add_argument(*names, **kw)
 
+# %% ../nbs/07_cli.ipynb #cla0008
 def config_from_args(ns:argparse.Namespace, # parsed arguments
                      cls:type, # the config dataclass
                      base:dict|None=None, # values to start from (e.g. a params file), overridden by flags
@@ -75,18 +80,21 @@ def _data_args(p:argparse.ArgumentParser, required:bool=True, config:bool=True):
     p.add_argument('--display-cols', '--display_cols', nargs='+', default=[], help='text columns kept for display only (e.g. title)')
     if config: add_config_args(p, DataConfig)
 
+# %% ../nbs/07_cli.ipynb #clb0002
 def load_from_args(a:argparse.Namespace, # parsed arguments of a data-reading command
                    cfg:DataConfig|None=None, # the data config (default: from the flags)
                   ):
     "Load the `Dataset` named by the command-line arguments."
     return load_dataset(a.interactions, cfg or config_from_args(a, DataConfig), a.user_features, a.item_features, tuple(a.display_cols))
 
+# %% ../nbs/07_cli.ipynb #clb0004
 def cmd_synth(a):
     "`gnnrec synth`: write the built-in synthetic shop."
     out = write_synthetic(a.out, a.overwrite, a.later_days, n_users=a.users, n_items=a.items, seed=a.seed, sessions_per_user=a.sessions)
     print(f"wrote a synthetic shop of {a.users} users and {a.items} items to {out}/ "
           f"(interactions.csv, users.csv, items.csv, categories.csv{', later.csv: the last %d days' % a.later_days if a.later_days else ''})")
 
+# %% ../nbs/07_cli.ipynb #clb0006
 def cmd_convert(a):
     "`gnnrec convert`: MovieLens-100k, or a LightGCN-format benchmark such as Gowalla, in the gnnrec format."
     if bool(a.movielens) == bool(a.lightgcn): raise ValueError("say what to convert: --movielens DIR or --lightgcn DIR")
@@ -96,6 +104,7 @@ def cmd_convert(a):
     what = 'MovieLens' if a.movielens else f"{a.lightgcn} (train.txt, test.txt{', a validation part of train.txt' if a.valid_frac else ''}; train with --split column)"
     print(f"wrote {what} in the gnnrec format to {a.out}/ ({', '.join(f'{n}.csv' for n in tables)})")
 
+# %% ../nbs/07_cli.ipynb #clb0008
 def estimate_training(g, # the training graph
                       ds, # its dataset
                       cfg:Config|None=None, # the recipe (default: the defaults, with `ds`'s data settings)
@@ -113,6 +122,7 @@ def estimate_training(g, # the training graph
             f"plateau of validation recall, then refits on all data for the selected epochs (at most as long); "
             f"--minutes N caps the selection")
 
+# %% ../nbs/07_cli.ipynb #clb0010
 def cmd_stats(a):
     "`gnnrec stats`: validate the data, build the graph, print its statistics (and save it with --out)."
     import time
@@ -129,6 +139,7 @@ def cmd_stats(a):
         with atomic_dir(a.out, a.overwrite) as d: save_graph(d, g, ds)
         print(f"saved the graph and id maps to {a.out}/")
 
+# %% ../nbs/07_cli.ipynb #clb0012
 def config_from_all_args(a:argparse.Namespace, # parsed arguments
                          recipe:dict|None=None, # flat changes to the defaults (e.g. distributed training's `BLOCKS_RECIPE`)
                         )->Config:
@@ -136,6 +147,7 @@ def config_from_all_args(a:argparse.Namespace, # parsed arguments
     base = Config.load(a.params).to_dict() if getattr(a, 'params', None) else Config().replace(**recipe).to_dict() if recipe else {}
     return Config(**{s: config_from_args(a, c, base.get(s)) for s, c in SECTIONS.items()})
 
+# %% ../nbs/07_cli.ipynb #clb0014
 def cmd_train(a):
     "`gnnrec train`: train and write a run directory, or --resume a crashed one; on DistDGL with --distributed or --local-cluster."
     from gnnrec.inference import save_ranker
@@ -152,6 +164,7 @@ def cmd_train(a):
               overwrite=a.overwrite, progress=a.progress)
     save_ranker(a.out)   # the next `gnnrec recommend` ranks without torch
 
+# %% ../nbs/07_cli.ipynb #clb0016
 def cmd_train_distributed(a):
     "`gnnrec train --distributed` (one process of a DistDGL job) or `--local-cluster P` (a whole job on this machine)."
     import shutil
@@ -174,6 +187,7 @@ def cmd_train_distributed(a):
     secs = local_cluster(pc, args, out, work, a.cluster_timeout)
     print(f"distributed training on {a.local_cluster} partition(s) took {secs:.1f} s; run written to {a.out}/")
 
+# %% ../nbs/07_cli.ipynb #clb0018
 def cmd_partition(a):
     "`gnnrec partition`: DistDGL partitions of the training graph, with everything a run directory needs."
     from gnnrec.distributed import BLOCKS_RECIPE, partition_run
@@ -261,11 +275,13 @@ def _out_args(p, required=True):
     p.add_argument('--out', type=Path, required=required, help='directory to write (created atomically)')
     p.add_argument('--overwrite', action='store_true', help='replace an existing output directory')
 
+# %% ../nbs/07_cli.ipynb #clc0002
 class OneLineParser(argparse.ArgumentParser):
     "An argument parser whose errors are one line (`gnnrec CMD: error: ...`, exit code 2), without the usage block."
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+# %% ../nbs/07_cli.ipynb #clc0004
 def make_parser(command:str|None=None, # give only this sub-command its config flags (None: every one)
                )->argparse.ArgumentParser:
     "The `gnnrec` argument parser with all its sub-commands."
@@ -368,6 +384,7 @@ def make_parser(command:str|None=None, # give only this sub-command its config f
     s.set_defaults(func=cmd_recommend)
     return p
 
+# %% ../nbs/07_cli.ipynb #clc0006
 def main(argv:list|None=None, # arguments (default: sys.argv[1:])
         )->int: # exit code
     "Run a `gnnrec` command; user errors print one line on stderr and return 2."
