@@ -4,18 +4,21 @@
 
 # %% ../nbs/07_cli.ipynb #02fecc72
 from __future__ import annotations
-import argparse, dataclasses, functools, sys, types, typing
+import argparse, dataclasses, functools, inspect, sys, types, typing
 from pathlib import Path
 
 
-from .data import DataConfig, DataError, atomic_dir, load_dataset, load_movielens, load_lightgcn_split, write_synthetic
+from .data import (DataConfig, DataError, atomic_dir, load_dataset, load_movielens, load_lightgcn_split, synthesize,
+                         write_synthetic)
 from .config import Config, ModelConfig, TrainConfig, SECTIONS
 from .baselines import EVALUATED
 
 # %% auto #0
-__all__ = ['add_config_args', 'config_from_args', 'load_from_args', 'cmd_synth', 'cmd_convert', 'estimate_training', 'cmd_stats',
-           'config_from_all_args', 'cmd_train', 'cmd_train_distributed', 'cmd_partition', 'cmd_evaluate', 'cmd_tune',
-           'cmd_update', 'cmd_recommend', 'OneLineParser', 'make_parser', 'main']
+__all__ = ['COMMANDS', 'add_config_args', 'config_from_args', 'add_function_args', 'load_from_args', 'cmd_synth', 'synth_flags',
+           'cmd_convert', 'convert_flags', 'estimate_training', 'cmd_stats', 'stats_flags', 'config_from_all_args',
+           'cmd_train', 'train_flags', 'cmd_train_distributed', 'cmd_partition', 'partition_flags', 'cmd_evaluate',
+           'evaluate_flags', 'cmd_tune', 'tune_flags', 'cmd_update', 'update_flags', 'cmd_recommend', 'recommend_flags',
+           'fresh_flags', 'OneLineParser', 'make_parser', 'main']
 
 # %% ../nbs/07_cli.ipynb #4eb67769
 def _parse_opt(tp):
@@ -38,13 +41,15 @@ def _field_docs(cls:type)->dict:
 # %% ../nbs/07_cli.ipynb #cla0006
 def add_config_args(parser:argparse.ArgumentParser, # the parser (or an argument group) to extend
                     cls:type, # a config dataclass
+                    only:tuple=(), # the fields to add (default: every one)
                    ):
     "Add one flag per field of `cls`, defaulting to 'not given' so the config's own default applies."
     hints, docs = typing.get_type_hints(cls), _field_docs(cls)
     group = parser.add_argument_group(cls.__name__, cls.__doc__)
     for f in dataclasses.fields(cls):
+        if only and f.name not in only: continue
         tp, names = hints[f.name], [f'--{f.name}'] + ([f"--{f.name.replace('_', '-')}"] if '_' in f.name else [])
-        kw = dict(dest=f'{cls.__name__}.{f.name}', default=argparse.SUPPRESS, help=docs.get(f.name) or '')
+        kw = dict(dest=f'{cls.__name__}.{f.name}', default=argparse.SUPPRESS, help=(docs.get(f.name) or '').replace('%', '%%'))
         args = typing.get_args(tp)
         if (typing.get_origin(tp) in (typing.Union, types.UnionType)) and type(None) in args:
             tp = next(t for t in args if t is not type(None))
@@ -71,16 +76,63 @@ def config_from_args(ns:argparse.Namespace, # parsed arguments
         if c == cls.__name__: vals[name] = dict(v) if isinstance(v, list) and v and isinstance(v[0], tuple) else v
     return cls(**vals)
 
-# %% ../nbs/07_cli.ipynb #8574a420
-def _data_args(p:argparse.ArgumentParser, required:bool=True, config:bool=True):
-    "The input files every data-reading command takes, and (with `config`) the `DataConfig` flags."
-    p.add_argument('--interactions', required=required, type=Path, help='CSV/Parquet: customer_id, item_id, timestamp, click, purchase')
-    p.add_argument('--user-features', '--user_features', type=Path, help='CSV/Parquet user table (id column = --user_col)')
-    p.add_argument('--item-features', '--item_features', type=Path, help='CSV/Parquet item table (id column = --item_col)')
-    p.add_argument('--display-cols', '--display_cols', nargs='+', default=[], help='text columns kept for display only (e.g. title)')
-    if config: add_config_args(p, DataConfig)
+# %% ../nbs/07_cli.ipynb #cf0a0002
+def _flag_kwargs(tp, # the parameter's annotation (resolved)
+                 default, # its default; `inspect.Parameter.empty` makes the flag required
+                )->dict: # argparse keyword arguments
+    "How a typed parameter is read from the command line: its type, choices, number of values and default."
+    kw = {'required': True} if default is inspect.Parameter.empty else {'default': default}
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [t for t in typing.get_args(tp) if t is not type(None)]
+        tp = Path if Path in args else args[0]   # `str | Path`: a path; `Optional[T]`: a T
+    if tp is bool:
+        return {'action': argparse.BooleanOptionalAction if default is True else 'store_true', 'default': default is True}
+    if typing.get_origin(tp) in (list, tuple) or tp in (list, tuple):
+        args = [t for t in typing.get_args(tp) if t is not Ellipsis]
+        tp, kw['nargs'] = (args[0] if args else str), '+'
+        if isinstance(default, (list, tuple)): kw['default'] = list(default)
+    if typing.get_origin(tp) is typing.Literal: kw['choices'], tp = typing.get_args(tp), type(typing.get_args(tp)[0])
+    return {**kw, 'type': tp if tp in (int, float, str, Path) else str}
 
-# %% ../nbs/07_cli.ipynb #clb0002
+# %% ../nbs/07_cli.ipynb #cf0a0031
+def _hint(fn:typing.Callable, # a function
+          name:str, # one of its parameters
+         ):
+    "The parameter's annotation, evaluated in the function's module (`str` for none, or one that cannot be evaluated)."
+    ann = inspect.signature(fn).parameters[name].annotation
+    if ann is inspect.Parameter.empty: return str
+    if not isinstance(ann, str): return ann
+    try: return eval(ann, getattr(fn, '__globals__', {}))
+    except Exception: return str
+
+# %% ../nbs/07_cli.ipynb #cf0a0005
+def add_function_args(parser:argparse.ArgumentParser, # the (sub-)parser to extend
+                      fn:typing.Callable, # the function whose parameters become flags
+                      *names:str, # parameters taken as they are
+                      **changes:dict, # parameter -> argparse settings that differ (`flag=` renames it)
+                     ):
+    "One flag per parameter of `fn` named in `names` or `changes`: type, default and choices from its signature, help from its docments."
+    sig, docs = inspect.signature(fn), _field_docs(fn)
+    for name in (*names, *changes):
+        ch = dict(changes.get(name, {}))
+        flag = ch.pop('flag', name)
+        kw = {'help': (docs.get(name) or '').replace('%', '%%'), **_flag_kwargs(_hint(fn, name), sig.parameters[name].default), **ch}
+        if kw.get('action'): kw.pop('type', None)
+        kw['dest'] = flag
+        parser.add_argument(*[f"--{flag.replace('_', '-')}"] + ([f'--{flag}'] if '_' in flag else []), **kw)
+
+# %% ../nbs/07_cli.ipynb #cf0a0008
+def _data_flags(s:argparse.ArgumentParser, # a data-reading command's parser
+                fn:typing.Callable, # the function it gives the files to (their docments are its)
+                config:bool=True, # also the `DataConfig` flags
+                required:bool=True, # --interactions is required
+               ):
+    "The input files every data-reading command takes, and (with `config`) the `DataConfig` flags."
+    add_function_args(s, fn, 'user_features', 'item_features',
+                      interactions=dict(required=required, default=None, type=Path), display_cols={'default': []})
+    if config: add_config_args(s, DataConfig)
+
+# %% ../nbs/07_cli.ipynb #cf0a0011
 def load_from_args(a:argparse.Namespace, # parsed arguments of a data-reading command
                    cfg:DataConfig|None=None, # the data config (default: from the flags)
                   ):
@@ -94,6 +146,12 @@ def cmd_synth(a):
     print(f"wrote a synthetic shop of {a.users} users and {a.items} items to {out}/ "
           f"(interactions.csv, users.csv, items.csv, categories.csv{', later.csv: the last %d days' % a.later_days if a.later_days else ''})")
 
+# %% ../nbs/07_cli.ipynb #cf0a0013
+def synth_flags(s:argparse.ArgumentParser):
+    "`gnnrec synth`'s flags: those of `write_synthetic` and `synthesize`."
+    add_function_args(s, write_synthetic, 'out', 'overwrite', 'later_days')
+    add_function_args(s, synthesize, 'seed', n_users={'flag': 'users'}, n_items={'flag': 'items'}, sessions_per_user={'flag': 'sessions'})
+
 # %% ../nbs/07_cli.ipynb #clb0006
 def cmd_convert(a):
     "`gnnrec convert`: MovieLens-100k, or a LightGCN-format benchmark such as Gowalla, in the gnnrec format."
@@ -103,6 +161,13 @@ def cmd_convert(a):
         for name, df in tables.items(): df.to_csv(d/f'{name}.csv', index=False)
     what = 'MovieLens' if a.movielens else f"{a.lightgcn} (train.txt, test.txt{', a validation part of train.txt' if a.valid_frac else ''}; train with --split column)"
     print(f"wrote {what} in the gnnrec format to {a.out}/ ({', '.join(f'{n}.csv' for n in tables)})")
+
+# %% ../nbs/07_cli.ipynb #cf0a0014
+def convert_flags(s:argparse.ArgumentParser):
+    "`gnnrec convert`'s flags: the readers' and `atomic_dir`'s."
+    add_function_args(s, load_movielens, path={'flag': 'movielens', 'required': False, 'default': None})
+    add_function_args(s, load_lightgcn_split, 'valid_frac', path={'flag': 'lightgcn', 'required': False, 'default': None})
+    add_function_args(s, atomic_dir, 'overwrite', path={'flag': 'out'})
 
 # %% ../nbs/07_cli.ipynb #clb0008
 def estimate_training(g, # the training graph
@@ -139,6 +204,13 @@ def cmd_stats(a):
         with atomic_dir(a.out, a.overwrite) as d: save_graph(d, g, ds)
         print(f"saved the graph and id maps to {a.out}/")
 
+# %% ../nbs/07_cli.ipynb #cf0a0015
+def stats_flags(s:argparse.ArgumentParser):
+    "`gnnrec stats`'s flags: `load_dataset`'s files and `DataConfig`, the directory the graph is saved to, and whether to `estimate_training`."
+    _data_flags(s, load_dataset)
+    add_function_args(s, atomic_dir, 'overwrite', path={'flag': 'out', 'required': False, 'default': None})
+    s.add_argument('--estimate', action='store_true', help=estimate_training.__doc__)
+
 # %% ../nbs/07_cli.ipynb #clb0012
 def config_from_all_args(a:argparse.Namespace, # parsed arguments
                          recipe:dict|None=None, # flat changes to the defaults (e.g. distributed training's `BLOCKS_RECIPE`)
@@ -163,6 +235,23 @@ def cmd_train(a):
     train_run(config_from_all_args(a), a.out, a.interactions, a.user_features, a.item_features, tuple(a.display_cols),
               overwrite=a.overwrite, progress=a.progress)
     save_ranker(a.out)   # the next `gnnrec recommend` ranks without torch
+
+# %% ../nbs/07_cli.ipynb #cf0a0016
+def train_flags(s:argparse.ArgumentParser):
+    "`gnnrec train`'s flags: `train_run`'s, every `Config` field, a params file, and DistDGL's (`train_distributed`, `partition_run`, `local_cluster`)."
+    from gnnrec.train import train_run
+    from gnnrec.distributed import local_cluster, partition_run, train_distributed
+    _data_flags(s, train_run, required=False)
+    add_config_args(s, ModelConfig); add_config_args(s, TrainConfig)
+    add_function_args(s, Config.load, path={'flag': 'params', 'required': False, 'default': None})
+    add_function_args(s, train_run, 'overwrite', 'resume', 'progress', out={'required': True})
+    d = s.add_argument_group('distributed', 'DistDGL training (chapter 06b): sampled blocks, BLOCKS_RECIPE unless flags or --params say otherwise')
+    d.add_argument('--distributed', action='store_true', help=train_distributed.__doc__)
+    add_function_args(d, train_distributed, part_config={'required': False, 'default': None}, ip_config={'required': False, 'default': None})
+    add_function_args(d, partition_run, parts={'flag': 'local_cluster', 'default': None, 'metavar': 'P',
+                                               'help': 'a whole job on this machine: P partitions, a graph server and a trainer each'},
+                      method={'flag': 'part_method'})
+    add_function_args(d, local_cluster, timeout={'flag': 'cluster_timeout'})
 
 # %% ../nbs/07_cli.ipynb #clb0016
 def cmd_train_distributed(a):
@@ -195,6 +284,13 @@ def cmd_partition(a):
     partition_run(Config(data=config_from_args(a, DataConfig), model=cfg.model, train=cfg.train), a.interactions, a.user_features,
                   a.item_features, tuple(a.display_cols), a.out, a.parts, a.part_method, a.overwrite)
 
+# %% ../nbs/07_cli.ipynb #cf0a0017
+def partition_flags(s:argparse.ArgumentParser):
+    "`gnnrec partition`'s flags: `partition_run`'s."
+    from gnnrec.distributed import partition_run
+    _data_flags(s, partition_run)
+    add_function_args(s, partition_run, 'parts', 'overwrite', method={'flag': 'part_method'}, out={'required': True})
+
 # %% ../nbs/07_cli.ipynb #0594f077
 def cmd_evaluate(a):
     "`gnnrec evaluate`: the run's model and the baselines on the same split, one table."
@@ -221,6 +317,14 @@ def cmd_evaluate(a):
         print(table[cols].round(4).to_string())
     print(f"written: {a.run}/evaluation.csv, evaluation_per_user.csv, plots/evaluation.png, metrics.json")
 
+# %% ../nbs/07_cli.ipynb #cf0a0018
+def evaluate_flags(s:argparse.ArgumentParser):
+    "`gnnrec evaluate`'s flags: `evaluate_run`'s, and whether to `tune_baselines` first."
+    from gnnrec.evaluate import evaluate_run, tune_baselines
+    add_function_args(s, evaluate_run, 'run', 'split', 'k', 'truth', 'exclude',
+                      baselines={'nargs': '*', 'choices': EVALUATED, 'metavar': 'NAME', 'default': list(EVALUATED)})
+    s.add_argument('--tune-baselines', '--tune_baselines', action='store_true', help=tune_baselines.__doc__)
+
 # %% ../nbs/07_cli.ipynb #e4aa2557
 def cmd_tune(a):
     "`gnnrec tune`: a resumable Optuna study; writes trials.csv, plots and best_params.yaml to --out."
@@ -231,18 +335,39 @@ def cmd_tune(a):
               trials=a.trials, timeout=a.timeout, study_name=a.study, storage=a.storage, out=a.out,
               papermill=a.papermill, progress=a.progress, fixed=fixed, prune=a.prune, sampler_seed=a.sampler_seed)
 
+# %% ../nbs/07_cli.ipynb #cf0a0020
+def tune_flags(s:argparse.ArgumentParser):
+    "`gnnrec tune`'s flags: `run_study`'s, every `Config` field (fixed when given), and a params file (the base config)."
+    from gnnrec.tune import run_study
+    _data_flags(s, run_study)
+    add_config_args(s, ModelConfig); add_config_args(s, TrainConfig)
+    add_function_args(s, Config.load, path={'flag': 'params', 'required': False, 'default': None})
+    add_function_args(s, run_study, 'trials', 'timeout', 'storage', 'papermill', 'sampler_seed', 'progress',
+                      'prune', study_name={'flag': 'study'}, out={'required': True})
+
 # %% ../nbs/07_cli.ipynb #4ca019fd
 def cmd_update(a):
     "`gnnrec update`: continue training a run on its interactions plus new ones (a warm start), into a new run directory."
     from gnnrec.inference import save_ranker, update_run
+    serve = getattr(a, 'TrainConfig.serve', None)
     update_run(a.run, a.out, a.interactions, a.user_features, a.item_features, a.minutes, a.overwrite, a.progress,
-               **({'serve': a.serve} if a.serve else {}))
+               **({'serve': serve} if serve else {}))
     save_ranker(a.out)   # the next `gnnrec recommend` ranks without torch
 
+# %% ../nbs/07_cli.ipynb #cf0a0022
+def update_flags(s:argparse.ArgumentParser):
+    "`gnnrec update`'s flags: `update_run`'s, and what the new run serves (`TrainConfig.serve`; default: the run's)."
+    from gnnrec.inference import update_run
+    add_function_args(s, update_run, 'run', 'interactions', 'user_features', 'item_features', 'minutes', 'out', 'overwrite',
+                      progress={'action': argparse.BooleanOptionalAction, 'default': True})
+    add_config_args(s, TrainConfig, only=('serve',))
+
+# %% ../nbs/07_cli.ipynb #cf0a0024
 def cmd_recommend(a):
     "`gnnrec recommend`: top-k for all, chosen or new users of a run, as CSV."
     import warnings
     from gnnrec.serving import RecommendWarning, check_out, describe, serving_ranker, write_batches
+    if a.users and a.users_file: raise ValueError("--users and --users-file: give one of them")
     if not (a.users or a.users_file or a.new_users):
         raise ValueError("say for whom: --users all | --users ID ... | --users-file F (and/or --new-users F)")
     users = 'all' if a.users == ['all'] else (a.users_file or a.users or [])
@@ -262,7 +387,7 @@ def cmd_recommend(a):
                             progress=a.progress and bool(a.out))
     sources = ', '.join(f"{n} {s}" for s, n in res['sources'].items())
     r = rec.report
-    if a.history or a.new_users or a.new_items:
+    if fresh:
         print(f"folded in: {r['history_rows']} fresh interactions, {r['new_users']} new users, {r['new_items']} new items"
               + (f" ({r['items_not_recommendable']} of them not recommendable)" if r['items_not_recommendable'] else ''), file=say)
     print(f"{res['rows']} recommendations for {res['users']} users ({sources}); run loaded in {rec.seconds:.1f} s, "
@@ -270,10 +395,36 @@ def cmd_recommend(a):
     if a.examples and res['head'] is not None:
         print(describe(res['head'], rec.item_table, a.examples).to_string(index=False), file=say)
 
-# %% ../nbs/07_cli.ipynb #97ccb8f6
-def _out_args(p, required=True):
-    p.add_argument('--out', type=Path, required=required, help='directory to write (created atomically)')
-    p.add_argument('--overwrite', action='store_true', help='replace an existing output directory')
+# %% ../nbs/07_cli.ipynb #cf0a0025
+def recommend_flags(s:argparse.ArgumentParser):
+    "`gnnrec recommend`'s flags for ranking a run's saved arrays: the run, `Ranker.batches`'s, `read_user_ids`'s, `write_batches`'s and `describe`'s."
+    from gnnrec.serving import Ranker, describe, read_user_ids, serving_ranker, write_batches
+    add_function_args(s, serving_ranker, 'run')
+    add_function_args(s, Ranker.batches, 'k', 'keep_bought', 'batch_size', users={'nargs': '+', 'default': None, 'metavar': 'ID', 'type': str})
+    add_function_args(s, read_user_ids, path={'flag': 'users_file', 'required': False, 'default': None})
+    add_function_args(s, write_batches, 'overwrite', out={'required': False, 'default': None, 'type': Path},
+                      progress={'action': argparse.BooleanOptionalAction, 'default': True})
+    add_function_args(s, describe, n_users={'flag': 'examples'})
+    s.set_defaults(history=None, new_users=None, new_items=None, index='exact', faiss_spec='Flat')   # see `fresh_flags`
+
+# %% ../nbs/07_cli.ipynb #cf0a0026
+def fresh_flags(s:argparse.ArgumentParser):
+    "`gnnrec recommend`'s flags for what saved arrays cannot serve (fresh history, new users and items, a faiss index): `Recommender`'s, which import torch."
+    from gnnrec.inference import Recommender
+    add_function_args(s, Recommender.__init__, 'new_users', 'history', 'new_items', 'faiss_spec', index={'default': 'exact'})
+
+# %% ../nbs/07_cli.ipynb #cf0a0028
+COMMANDS = {   # name: (what it does, the function adding its flags, the command)
+    'synth': ('write the built-in synthetic dataset', synth_flags, cmd_synth),
+    'convert': ('convert a public dataset to the gnnrec format', convert_flags, cmd_convert),
+    'stats': ('validate data, build the graph and print its statistics', stats_flags, cmd_stats),
+    'train': ('train a model and write a run directory', train_flags, cmd_train),
+    'partition': ('DistDGL partitions of the training graph, for gnnrec train --distributed', partition_flags, cmd_partition),
+    'evaluate': ('the trained model beside the baselines on the same split', evaluate_flags, cmd_evaluate),
+    'tune': ('hyperparameter search with Optuna (resumable)', tune_flags, cmd_tune),
+    'update': ('continue training a run on new interactions (a warm start) into a new run directory', update_flags, cmd_update),
+    'recommend': ('top-k recommendations of a trained run, as CSV', recommend_flags, cmd_recommend),
+}
 
 # %% ../nbs/07_cli.ipynb #clc0002
 class OneLineParser(argparse.ArgumentParser):
@@ -281,107 +432,27 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
-# %% ../nbs/07_cli.ipynb #clc0004
-def make_parser(command:str|None=None, # give only this sub-command its config flags (None: every one)
+# %% ../nbs/07_cli.ipynb #cf0a0029
+def _known_flags(s:argparse.ArgumentParser, # a sub-command's parser
+                 argv:list, # the arguments to parse
+                )->bool: # every flag of argv is one of the parser's (help is not)
+    "Whether `s` has every flag `argv` uses: `gnnrec recommend` reads `fresh_flags` only when it has not."
+    known = {o for a in s._actions for o in a.option_strings} - {'-h', '--help'}
+    return all(t.split('=')[0] in known for t in argv[1:] if t.startswith('-') and t != '--debug')
+
+# %% ../nbs/07_cli.ipynb #cf0a0030
+def make_parser(command:str|None=None, # give only this sub-command its flags (None: every one)
+                argv:list=(), # the arguments to parse (`gnnrec recommend` reads `fresh_flags` only when they use them)
                )->argparse.ArgumentParser:
     "The `gnnrec` argument parser with all its sub-commands."
-    full = lambda name: command in (None, name)   # the config flags read docments from source: only for the command that runs
-    p = OneLineParser(prog='gnnrec', description='GNN recommender: synth, convert, stats, partition, train, update, evaluate, recommend, tune')
+    p = OneLineParser(prog='gnnrec', description='GNN recommender: ' + ', '.join(COMMANDS))
     p.add_argument('--debug', action='store_true', help='show tracebacks')
     sub = p.add_subparsers(dest='command', required=True)
-    s = sub.add_parser('synth', help='write the built-in synthetic dataset')
-    _out_args(s)
-    s.add_argument('--users', type=int, default=2000, help='number of users')
-    s.add_argument('--items', type=int, default=1000, help='number of items')
-    s.add_argument('--seed', type=int, default=0, help='random seed')
-    s.add_argument('--sessions', type=float, default=8.0, help='mean number of visits per user (about 3 interactions each)')
-    s.add_argument('--later-days', type=int, default=0, help="hold the log's last N days back in later.csv (fresh events for recommend --history and update)")
-    s.set_defaults(func=cmd_synth)
-    s = sub.add_parser('convert', help='convert a public dataset to the gnnrec format')
-    s.add_argument('--movielens', type=Path, help='MovieLens-100k directory (u.data, u.user, u.item)')
-    s.add_argument('--lightgcn', type=Path, help='LightGCN-format directory (train.txt, test.txt: `user item item ...`), e.g. Gowalla')
-    s.add_argument('--valid-frac', '--valid_frac', type=float, default=0.0, help='--lightgcn: share of each user\'s training items held out for validation')
-    _out_args(s)
-    s.set_defaults(func=cmd_convert)
-    s = sub.add_parser('stats', help='validate data, build the graph and print its statistics')
-    _data_args(s, config=full('stats'))
-    _out_args(s, required=False)
-    s.add_argument('--estimate', action='store_true', help="also train one epoch of the default recipe: its time and memory, and what a full run will cost")
-    s.set_defaults(func=cmd_stats)
-    s = sub.add_parser('train', help='train a model and write a run directory')
-    _data_args(s, required=False, config=full('train'))
-    if full('train'): add_config_args(s, ModelConfig); add_config_args(s, TrainConfig)
-    s.add_argument('--params', type=Path, help='YAML/JSON params file (e.g. from gnnrec tune); flags override it')
-    _out_args(s)
-    s.add_argument('--resume', action='store_true', help='continue a crashed run from its last checkpoint')
-    s.add_argument('--progress', action=argparse.BooleanOptionalAction, default=True, help='progress bars')
-    d = s.add_argument_group('distributed', 'DistDGL training (chapter 06b): sampled blocks, BLOCKS_RECIPE unless flags or --params say otherwise')
-    d.add_argument('--distributed', action='store_true', help="this process is one of a DistDGL job (started by DGL's tools/launch.py)")
-    d.add_argument('--part-config', '--part_config', type=Path, help='the part config written by gnnrec partition (parts/gnnrec.json)')
-    d.add_argument('--ip-config', '--ip_config', type=Path, help="DGL's ip_config: one 'address port' line per machine")
-    d.add_argument('--local-cluster', '--local_cluster', type=int, metavar='P', help='partition into P parts and train with P graph servers and P trainers on this machine')
-    d.add_argument('--part-method', '--part_method', choices=('metis', 'random'), default='metis', help='--local-cluster: how to partition')
-    d.add_argument('--cluster-timeout', '--cluster_timeout', type=float, help='--local-cluster: seconds after which the job is stopped')
-    s.set_defaults(func=cmd_train)
-    s = sub.add_parser('partition', help='DistDGL partitions of the training graph, for gnnrec train --distributed')
-    _data_args(s, config=full('partition'))
-    s.add_argument('--parts', type=int, default=2, help='number of partitions (machines)')
-    s.add_argument('--part-method', '--part_method', choices=('metis', 'random'), default='metis', help='metis (fewer edges cut) or random')
-    _out_args(s)
-    s.set_defaults(func=cmd_partition)
-    s = sub.add_parser('evaluate', help='the trained model beside the baselines on the same split')
-    s.add_argument('--run', type=Path, required=True, help='run directory written by gnnrec train')
-    s.add_argument('--split', choices=('valid', 'test'), default='test', help='held-out split to evaluate on')
-    s.add_argument('--k', type=int, help="cut-off (default: the run's k)")
-    s.add_argument('--truth', choices=('purchase', 'all'), help="ground truth (default: the run's)")
-    s.add_argument('--exclude', choices=('bought', 'interacted', 'none'), help="training items removed from rankings (default: the run's)")
-    s.add_argument('--baselines', nargs='*', default=list(EVALUATED), choices=EVALUATED, metavar='NAME',
-                   help=f"baselines to evaluate beside the model (default: all of {', '.join(EVALUATED)})")
-    s.add_argument('--tune-baselines', action='store_true',
-                   help="first choose EASE's, item-kNN's and ALS's hyper-parameters on the validation split (grid search)")
-    s.set_defaults(func=cmd_evaluate)
-    s = sub.add_parser('tune', help='hyperparameter search with Optuna (resumable)')
-    _data_args(s, config=full('tune'))
-    if full('tune'): add_config_args(s, ModelConfig); add_config_args(s, TrainConfig)
-    s.add_argument('--params', type=Path, help='base config (and first trial) as a YAML/JSON params file')
-    s.add_argument('--trials', type=int, default=20, help='finished (complete or pruned) trials the study should hold')
-    s.add_argument('--timeout', type=float, help='seconds after which no new trial starts')
-    s.add_argument('--study', default='gnnrec', help="the study's name in the storage")
-    s.add_argument('--storage', help='Optuna storage URL (default: sqlite:///OUT/study.db)')
-    s.add_argument('--out', type=Path, required=True, help='report directory: trials.csv, plots/, best_params.yaml')
-    s.add_argument('--papermill', action='store_true', help='run each trial as a papermill execution of nbs/runs/train.ipynb')
-    s.add_argument('--prune', action=argparse.BooleanOptionalAction, default=True, help='median pruning on per-epoch validation')
-    s.add_argument('--sampler-seed', '--sampler_seed', type=int, help="TPE seed (default: the train seed)")
-    s.add_argument('--progress', action=argparse.BooleanOptionalAction, default=False, help='progress bars of the epochs')
-    s.set_defaults(func=cmd_tune)
-    s = sub.add_parser('update', help='continue training a run on new interactions (a warm start) into a new run directory')
-    s.add_argument('--run', type=Path, required=True, help='run directory written by gnnrec train (or update)')
-    s.add_argument('--interactions', type=Path, required=True, help='CSV/Parquet of the new interactions (the interactions format)')
-    s.add_argument('--user-features', '--user_features', type=Path, help="CSV/Parquet of new users' features (format of the user table)")
-    s.add_argument('--item-features', '--item_features', type=Path, help="CSV/Parquet of new items' features (format of the item table)")
-    s.add_argument('--minutes', type=float, default=2.0, help='training budget of the update')
-    s.add_argument('--serve', choices=('refit', 'propagate'), help="what the new run serves (default: the run's)")
-    _out_args(s)
-    s.add_argument('--progress', action=argparse.BooleanOptionalAction, default=True, help='progress bars')
-    s.set_defaults(func=cmd_update)
-    s = sub.add_parser('recommend', help='top-k recommendations of a trained run, as CSV')
-    s.add_argument('--run', type=Path, required=True, help='run directory written by gnnrec train')
-    who = s.add_mutually_exclusive_group()
-    who.add_argument('--users', nargs='+', metavar='ID', help="'all', or user ids")
-    who.add_argument('--users-file', '--users_file', type=Path, help='user ids: one per line, or a CSV/Parquet with the user id column')
-    s.add_argument('--new-users', '--new_users', type=Path, help='CSV/Parquet of new users with their features (format of the user table)')
-    s.add_argument('--history', type=Path, help='CSV/Parquet of interactions newer than the run (the interactions format): folded in without retraining')
-    s.add_argument('--new-items', '--new_items', type=Path, help='CSV/Parquet of items launched after the run, with their features (format of the item table)')
-    s.add_argument('--k', type=int, default=10, help='recommendations per user')
-    s.add_argument('--keep-bought', '--keep_bought', action='store_true', help='allow items the user already bought (in any split or the history)')
-    s.add_argument('--out', type=Path, help='CSV to write (default: CSV on stdout, summary on stderr)')
-    s.add_argument('--overwrite', action='store_true', help='replace an existing output file')
-    s.add_argument('--batch-size', '--batch_size', type=int, default=256, help='users ranked at once (memory ~ batch x items)')
-    s.add_argument('--index', choices=('exact', 'faiss'), default='exact', help='exact ranking, or a faiss index (dot/cos heads; pip install faiss-cpu)')
-    s.add_argument('--faiss-spec', '--faiss_spec', default='Flat', help="faiss index factory string: 'Flat' (exact), 'HNSW32', ...")
-    s.add_argument('--examples', type=int, default=3, help='users whose recommendations are printed with the item features')
-    s.add_argument('--progress', action=argparse.BooleanOptionalAction, default=True, help='a progress bar of the users ranked (with --out)')
-    s.set_defaults(func=cmd_recommend)
+    for name, (what, flags, run) in COMMANDS.items():
+        s = sub.add_parser(name, help=what); s.set_defaults(func=run)
+        if command not in (None, name): continue   # flags read docments and import what documents them: the running command's only
+        flags(s)
+        if name == 'recommend' and (command is None or not _known_flags(s, list(argv))): fresh_flags(s)
     return p
 
 # %% ../nbs/07_cli.ipynb #clc0006
@@ -389,7 +460,8 @@ def main(argv:list|None=None, # arguments (default: sys.argv[1:])
         )->int: # exit code
     "Run a `gnnrec` command; user errors print one line on stderr and return 2."
     argv = sys.argv[1:] if argv is None else list(argv)
-    a = make_parser(next((x for x in argv if not x.startswith('-')), None)).parse_args(argv)   # the first word is the command
+    command = next((x for x in argv if not x.startswith('-')), None)   # the first word
+    a = make_parser(command or '', argv[argv.index(command):] if command else ()).parse_args(argv)   # no command: no flags to build
     import warnings
     warnings.showwarning = lambda msg, *_, **__: print(f"gnnrec {a.command}: warning: {msg}", file=sys.stderr)
     try:

@@ -171,7 +171,9 @@ class Config:
     def save(self, path:str|Path): Path(path).write_text(yaml.safe_dump(self.to_dict(), sort_keys=False))
 
     @classmethod
-    def load(cls, path:str|Path):
+    def load(cls,
+             path:str|Path, # a params file: YAML or JSON, nested or flat (e.g. best_params.yaml of gnnrec tune)
+            ):
         "Read a params file (YAML or JSON, nested or flat)."
         path = Path(path)
         if not path.exists(): raise FileNotFoundError(f"{path}: params file not found")

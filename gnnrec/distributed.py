@@ -7,6 +7,7 @@ from __future__ import annotations
 import gnnrec   # first: it chooses the threads before torch and DGL start (see 08_api)
 import contextlib, io, json, os, shutil, signal, socket, subprocess, sys, tempfile, time
 from pathlib import Path
+from typing import Literal
 
 import dgl
 import numpy as np
@@ -66,7 +67,7 @@ def partition_run(cfg:Config, # the run's config: its data section reads the fil
                   display_cols:tuple=(), # text columns kept for display only
                   out:str|Path='parts', # the directory to write
                   parts:int=2, # number of partitions
-                  method:str='metis', # 'metis' (fewer edges cut) or 'random'
+                  method:Literal['metis', 'random']='metis', # how to partition: metis (fewer edges cut) or random
                   overwrite:bool=False, # replace an existing directory
                   log=print, # where to report
                  )->Path: # the part config (out/gnnrec.json)

@@ -12,6 +12,7 @@ import time
 import itertools
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Literal, Optional
 
 import numpy as np
 import pandas as pd
@@ -115,11 +116,11 @@ def _protocol(run:Run, split:str, k:int|None, truth:str|None, exclude:str|None, 
                 excl=exclusion(ds, exclude), users=np.flatnonzero(np.diff(T.indptr) > 0))
 
 def evaluate_run(run:Run|str|Path, # a Run or a run directory
-                 split:str='test', # held-out split to evaluate: valid | test
+                 split:Literal['valid', 'test']='test', # held-out split to evaluate
                  k:int|None=None, # cut-off (default: the run's TrainConfig.k)
-                 truth:str|None=None, # ground truth: purchase | all (default: the run's TrainConfig.truth)
+                 truth:Optional[Literal['purchase', 'all']]=None, # ground truth (default: the run's TrainConfig.truth)
                  baselines:tuple=EVALUATED, # baselines to evaluate beside the GNN
-                 exclude:str|None=None, # items removed from rankings: bought | interacted | none (default: the run's TrainConfig.exclude)
+                 exclude:Optional[Literal['bought', 'interacted', 'none']]=None, # training items removed from rankings (default: the run's TrainConfig.exclude)
                  recent_days:int=30, # window of the 'recent' popularity baseline
                  cfg:BaselineConfig|None=None, # baseline hyper-parameters (e.g. from `tune_baselines`)
                  write:bool=True, # write evaluation.csv, plots/evaluation.png, per-user CSV and metrics.json

@@ -8,7 +8,7 @@ import gnnrec   # first: it chooses the threads before torch and DGL start (see 
 import dataclasses, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 import numpy as np
 import pandas as pd
@@ -253,11 +253,11 @@ class Recommender:
     "A run ready to recommend from everything it knows: the served model's embeddings over every interaction, computed once, ranked by a `Ranker`."
     def __init__(self,
                  run:Run|str|Path, # a `Run` or a run directory
-                 index:Optional[str]=None, # None / 'exact': exact ranking; 'faiss': a faiss index over the items
+                 index:Optional[Literal['exact', 'faiss']]=None, # None / 'exact': exact ranking; 'faiss': a faiss index over the items (dot and cos heads; pip install faiss-cpu)
                  faiss_spec:str='Flat', # faiss index factory string (with index='faiss')
-                 history=None, # fresh interactions newer than the run (file or DataFrame, interactions format)
-                 new_users=None, # new users' feature table (format of the user table)
-                 new_items=None, # new items' feature table (format of the item table)
+                 history:str|Path|pd.DataFrame|None=None, # fresh interactions newer than the run (file or DataFrame, interactions format): folded in without retraining
+                 new_users:str|Path|pd.DataFrame|None=None, # new users' feature table (format of the user table)
+                 new_items:str|Path|pd.DataFrame|None=None, # items launched after the run, with their features (format of the item table)
                 ):
         t0 = time.perf_counter()
         if index not in (None, 'exact', 'faiss'): raise ValueError(f"index must be exact | faiss, got {index!r}")
@@ -376,9 +376,9 @@ def warm_state(model, # a model built for the new, larger graph
 
 def update_run(run:Run|str|Path, # the run to continue
                out:str|Path, # the new run directory
-               interactions, # the new interactions (file or DataFrame, the interactions format)
-               user_features=None, # a table of new users' features
-               item_features=None, # a table of new items' features
+               interactions:str|Path|pd.DataFrame, # the new interactions (file or DataFrame, the interactions format)
+               user_features:str|Path|pd.DataFrame|None=None, # a table of new users' features
+               item_features:str|Path|pd.DataFrame|None=None, # a table of new items' features
                minutes:float=2.0, # training budget of the update
                overwrite:bool=False, # replace an existing directory
                progress:bool=False, # progress bars

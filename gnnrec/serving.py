@@ -180,7 +180,7 @@ def _sources(self:Ranker, req:np.ndarray)->tuple:
 # %% ../nbs/04a_serving.ipynb #sv0a0034c
 @patch
 def batches(self:Ranker,
-            users='all', # 'all', a list of raw user ids, or a file of ids (a Path)
+            users='all', # 'all', raw user ids, or a file of ids (a Path: one per line, or a table's user column)
             k:int=10, # recommendations per user
             keep_bought:bool=False, # allow items the user bought
             batch_size:int=256, # users ranked at once
@@ -265,7 +265,7 @@ def run_stamp(run:str|Path, # a run directory
     files = [p/n for n in ('params.yaml', 'model.pt', 'served_model.pt')] + (sorted((p/'graph').rglob('*')) if (p/'graph').is_dir() else [])
     return {str(f.relative_to(p)): [f.stat().st_size, f.stat().st_mtime_ns] for f in files if f.is_file()}
 
-def serving_ranker(run:str|Path, # a run directory
+def serving_ranker(run:str|Path, # a run directory written by `gnnrec train` (or update)
                   )->Optional[Ranker]: # None: no saved ranker, or one of other weights
     "The ranker saved in a run directory (`serving/`), if it was computed from the run's current files."
     p = Path(run)
@@ -284,7 +284,7 @@ def check_out(out:str|Path, # the CSV to write
 
 # %% ../nbs/04a_serving.ipynb #sv0a0043
 def write_batches(batches:Iterator[pd.DataFrame], # from `Ranker.batches`
-                  out, # CSV path, or an open text stream (e.g. sys.stdout)
+                  out, # the CSV to write, or an open text stream (on the command line: stdout when not given, the summary then on stderr)
                   overwrite:bool=False, # replace an existing file
                   head_users:int=5, # users whose rows are kept in the summary, for display
                   progress:bool=False, # a tqdm bar of the users ranked (on stderr, when it is a terminal)
@@ -313,7 +313,7 @@ def write_batches(batches:Iterator[pd.DataFrame], # from `Ranker.batches`
 # %% ../nbs/04a_serving.ipynb #sv0a0046
 def describe(recs:pd.DataFrame, # recommendations (customer_id, item_id, rank, score, source)
              items:Optional[pd.DataFrame], # the item table, indexed by raw item id (None: recs as they are)
-             n_users:int=3, # how many users to show
+             n_users:int=3, # users whose recommendations are shown with the items' features
              max_cols:int=4, # item columns shown at most (besides tags)
             )->pd.DataFrame:
     "The recommendations of the first `n_users` users with the items' features."
