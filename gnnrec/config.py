@@ -139,6 +139,7 @@ def _plain(v):
     "YAML-friendly values: tuples become lists."
     return [_plain(x) for x in v] if isinstance(v, (tuple, list)) else ({k: _plain(x) for k, x in v.items()} if isinstance(v, dict) else v)
 
+# %% ../nbs/01a_config.ipynb #9234f6e7s0002
 @dataclass
 class Config:
     "Every hyperparameter of a run: data, model and training sections."

@@ -73,6 +73,7 @@ def _typed(tp, v, name:str):
         return v
     return v
 
+# %% ../nbs/00_data.ipynb #e9ff57e1s0002
 def typed_fields(obj):
     "Check every field of a config dataclass against its annotation, converting text ('30', 'none', 'true') where it can."
     hints = typing.get_type_hints(type(obj))
@@ -132,6 +133,7 @@ class DataConfig:
         if not (0 <= self.valid_frac < 1 and 0 <= self.test_frac < 1 and self.valid_frac + self.test_frac < 1):
             raise ValueError(f"valid_frac and test_frac must be in [0, 1) with a sum below 1, got {self.valid_frac}, {self.test_frac}")
 
+# %% ../nbs/00_data.ipynb #e9ff57e9s0001
 def _check_choice(name, value, choices):
     if value not in choices: raise ValueError(f"{name} must be one of {' | '.join(choices)}, got {value!r}")
 
@@ -146,6 +148,7 @@ def _as_text(col:pd.Series, categorical:bool=False)->pd.Series:
     if categorical and text.is_unique: return pd.Series(pd.Categorical.from_codes(codes, text), index=col.index, name=col.name)
     return pd.Series(np.append(np.asarray(text, dtype=object), None)[codes], index=col.index, name=col.name, dtype=object)
 
+# %% ../nbs/00_data.ipynb #4816aefds0002
 def _read_csv(path:Path, sep:str, id_cols:tuple, categorical:bool=False)->pd.DataFrame:
     "A CSV with pyarrow's multithreaded reader (ids as text: '007' stays '007'); pandas for zip archives."
     if path.name.lower().endswith('.zip'): return pd.read_csv(path, sep=sep, dtype={c: str for c in id_cols})
@@ -159,6 +162,7 @@ def _read_csv(path:Path, sep:str, id_cols:tuple, categorical:bool=False)->pd.Dat
         if c in df.columns: df[c] = _as_text(df[c], categorical)
     return df
 
+# %% ../nbs/00_data.ipynb #4816aefds0004
 def _unique_columns(names:list, path:Path):
     "Refuse a table whose header repeats a column name (naming the names and their positions)."
     seen = pd.Series(names)
@@ -166,6 +170,7 @@ def _unique_columns(names:list, path:Path):
     if len(dup): raise DataError(f"{path}: column name(s) {', '.join(repr(n) for n in dup.unique())} appear more than once "
                                  f"(columns {', '.join(str(i + 1) for i in dup.index)}): rename or drop the copies")
 
+# %% ../nbs/00_data.ipynb #4816aefds0006
 def read_table(path:str|Path, # a CSV (.csv, .tsv, optionally compressed) or Parquet file
                id_cols:tuple=(), # columns read as strings (ids)
                categorical:bool=False, # ids as pandas categoricals (each distinct id one string: logs of millions of rows)
@@ -199,6 +204,7 @@ def read_table(path:str|Path, # a CSV (.csv, .tsv, optionally compressed) or Par
     df.attrs['path'], df.attrs['parquet'] = str(path), name.endswith(_PARQUET)
     return df
 
+# %% ../nbs/00_data.ipynb #4816aefds0007
 def _require(df:pd.DataFrame, cols:list, what:str):
     "Raise `DataError` naming the first column of `cols` that `df` lacks, with the closest existing name."
     for c in cols:
@@ -247,6 +253,7 @@ def check_interactions(df:pd.DataFrame, # interactions as read by `read_table`
         out['split'] = sp_.values
     return out
 
+# %% ../nbs/00_data.ipynb #9eaa2626s0002
 def load_interactions(path:str|Path, # CSV or Parquet adjacency list
                       cfg:DataConfig=None, # column names
                      )->pd.DataFrame:
@@ -264,6 +271,7 @@ class Features:
     raw:pd.DataFrame # the raw table indexed by raw id (for display and links)
     source:str='features' # where the table came from (its path), for messages
 
+# %% ../nbs/00_data.ipynb #c55a4257s0002
 def encode_features(df:pd.DataFrame, # a feature table as read by `read_table`
                     id_col:str, # its id column
                     skip:tuple=(), # columns that are not features (links, coarse ids, display-only)
@@ -299,6 +307,7 @@ def encode_features(df:pd.DataFrame, # a feature table as read by `read_table`
     raw = df.drop(columns=id_col).set_index(pd.Index(ids.astype(str).values, name=id_col))
     return Features(ids=ids.astype(str).values, X=X.astype('float32'), columns=names, raw=raw, source=src)
 
+# %% ../nbs/00_data.ipynb #c55a4257s0004
 def load_features(path:str|Path, # CSV or Parquet feature table
                   id_col:str, # its id column
                   skip:tuple=(), # columns that are not features
@@ -361,6 +370,7 @@ def apply_policies(inter:pd.DataFrame, # canonical interactions
     if len(df) == 0: raise DataError("interactions: no interaction is left after applying the data policies")
     return df.reset_index(drop=True)
 
+# %% ../nbs/00_data.ipynb #130fd19cs0002
 def dedupe(df:pd.DataFrame, # interactions of one kind (e.g. the training purchases), columns user, item, timestamp
            policy:str='keep_all', # keep_all | keep_last | count_occurrence
           )->pd.DataFrame: # user, item, timestamp and count (occurrences represented by the row)
@@ -377,6 +387,7 @@ def _by_user(users:np.ndarray)->tuple:
     u = pd.factorize(users)[0]
     return u, np.argsort(u, kind='stable'), np.bincount(u)
 
+# %% ../nbs/00_data.ipynb #0a057c3es0002
 def _whole_visits(u:np.ndarray, g:np.ndarray, t:np.ndarray, split:np.ndarray, gap_minutes:float)->np.ndarray:
     "Give every row the split of the last row of its visit (rows of a user less than `gap_minutes` apart): `u`, `g` from `_by_user`, `t` the times, rows sorted by time."
     u, t = u[g], t[g]
@@ -386,6 +397,7 @@ def _whole_visits(u:np.ndarray, g:np.ndarray, t:np.ndarray, split:np.ndarray, ga
     out = split.copy(); out[g] = split[g][end]
     return out
 
+# %% ../nbs/00_data.ipynb #0a057c3es0004
 def _sort_key(col:pd.Series)->np.ndarray:
     "A column as non-negative integers in its sort order: text ranked (factorize with sort), datetimes and numbers offset by their minimum."
     v = col.values
@@ -393,6 +405,7 @@ def _sort_key(col:pd.Series)->np.ndarray:
     v = v.view('int64') if v.dtype.kind == 'M' else v.astype('int64')
     return v - v.min() if len(v) else v
 
+# %% ../nbs/00_data.ipynb #0a057c3es0006
 def _order(keys:list)->np.ndarray:
     "The stable order of rows sorted by `keys` (from `_sort_key`, the first most significant): one argsort of a packed int64 key, 4x faster than lexsort on 20M rows."
     bits = lambda k: int(k.max()).bit_length() if len(k) else 0
@@ -403,6 +416,7 @@ def _order(keys:list)->np.ndarray:
     for k in keys: packed = (packed << bits(k)) | k
     return np.argsort(packed, kind='stable')
 
+# %% ../nbs/00_data.ipynb #0a057c3es0008
 def split_interactions(df:pd.DataFrame, # canonical interactions
                        cfg:DataConfig, # split settings
                       )->pd.DataFrame:
@@ -485,15 +499,18 @@ def _align(feats:Features|None, ids:IdMap)->tuple:
     X[pos >= 0] = feats.X[pos[pos >= 0]]
     return X, int((pos < 0).sum())
 
+# %% ../nbs/00_data.ipynb #af9469b2s0002
 def _link_values(table:pd.DataFrame, col:str, ids:IdMap, src:str)->pd.Series:
     "The link column of a feature table in node order (NaN where a node has no link)."
     if col not in table.columns:
         raise DataError(f"{src}: column '{col}' (link) is missing; columns are {', '.join(map(str, table.columns))}")
     return table[col].reindex(ids.raw)
 
+# %% ../nbs/00_data.ipynb #af9469b2s0004
 class DataWarning(UserWarning):
     "Something about the input that is allowed but probably not meant (a feature table that barely matches the log ...)."
 
+# %% ../nbs/00_data.ipynb #af9469b2s0006
 def _check_overlap(f:Optional[Features], inter_ids:pd.Series, nt:str, col:str):
     "Refuse a feature table none of whose ids occurs in the interactions; warn when fewer than half do."
     if f is None: return
@@ -507,6 +524,7 @@ def _check_overlap(f:Optional[Features], inter_ids:pd.Series, nt:str, col:str):
         warnings.warn(f"{f.source}: only {k} of its {n} ids occur in the interactions; the other {n - k} become {nt}s without "
                       f"interactions", DataWarning)
 
+# %% ../nbs/00_data.ipynb #af9469b2s0008
 def build_dataset(inter:pd.DataFrame, # canonical interactions (see `check_interactions`)
                   cfg:DataConfig=None, # policies and split
                   users:Optional[Features]=None, # encoded user features
@@ -625,6 +643,7 @@ def _draw_items(rng:np.random.Generator, cat:np.ndarray, t:np.ndarray, item_cat:
             out[todo[accept]] = i[accept]; todo = todo[~accept]
     return out
 
+# %% ../nbs/00_data.ipynb #33e93687s0002
 def _synth_arrays(n_users:int, n_items:int, n_categories:int, seed:int, sessions_per_user:float, new_items:float,
                   novelty:float, novelty_days:float)->dict:
     "The synthetic shop as numpy arrays: tables' columns and the interactions (user, item, seconds, click, purchase)."
@@ -671,6 +690,7 @@ def _synth_arrays(n_users:int, n_items:int, n_categories:int, seed:int, sessions
 def _ids(prefix:str, n:int, width:int)->np.ndarray:
     return np.char.add(prefix, np.char.zfill(np.arange(n).astype(str), width)).astype(object)
 
+# %% ../nbs/00_data.ipynb #33e93688s0002
 def synthesize(n_users:int=2000, # number of users
                n_items:int=1000, # number of items
                n_categories:int=12, # number of categories (an extra node type)
@@ -694,6 +714,7 @@ def synthesize(n_users:int=2000, # number of users
                           'click': a['click'], 'purchase': a['purchase']})
     return {'interactions': inter, 'users': users, 'items': items, 'categories': cats}
 
+# %% ../nbs/00_data.ipynb #33e93688s0004
 def write_synthetic(out:str|Path, # directory to create (atomically)
                     overwrite:bool=False, # replace an existing directory
                     later_days:int=0, # hold the log's last `later_days` days back in later.csv: events newer than a run trained on the rest
@@ -736,6 +757,7 @@ def load_movielens(path:str|Path, # directory with u.data, u.user, u.item
     items = items.drop(columns='release')
     return {'interactions': inter.sort_values('timestamp', kind='mergesort').reset_index(drop=True), 'users': users, 'items': items}
 
+# %% ../nbs/00_data.ipynb #beb5e140s0002
 def load_lightgcn(path:str|Path, # a LightGCN-format file: `user item item ...` per line
                  )->pd.DataFrame: # columns user, item (int64)
     "Read the LightGCN/NGCF text format into (user, item) pairs."
@@ -750,6 +772,7 @@ def load_lightgcn(path:str|Path, # a LightGCN-format file: `user item item ...` 
     if not users: raise DataError(f"{path}: no interaction found")
     return pd.DataFrame({'user': np.array(users, 'int64'), 'item': np.array(items, 'int64')})
 
+# %% ../nbs/00_data.ipynb #beb5e140s0004
 def load_lightgcn_split(path:str|Path, # directory with train.txt and test.txt in the LightGCN format
                         valid_frac:float=0.0, # share of each user's training items held out for validation (users with >= 5 items)
                         seed:int=123, # seed of the validation sample

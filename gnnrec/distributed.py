@@ -96,6 +96,7 @@ def partition_run(cfg:Config, # the run's config: its data section reads the fil
         f"between partitions, written to {out}/ (part config {out/f'{GRAPH_NAME}.json'})")
     return out/f'{GRAPH_NAME}.json'
 
+# %% ../nbs/06b_distributed.ipynb #d6b00036s0002
 def edge_cut(g:dgl.DGLGraph, # the partitioned graph (original ids)
              nid:dict, # partition_graph's node mapping: ntype -> original id of each partition node id
              part_config:str|Path, # its part config (the node ranges of each partition)
@@ -167,11 +168,13 @@ def _features(g, block, input_nodes:dict):
         if 'features' in g.nodes[nt].data and len(input_nodes.get(nt, ())):
             block.srcnodes[nt].data['features'] = g.nodes[nt].data['features'][input_nodes[nt]]
 
+# %% ../nbs/06b_distributed.ipynb #d6b00021s0002
 @patch
 def epoch_edges(self:Cluster, g, tc, rng)->dict:
     "The epoch's sample of this trainer's edges (the same size on every trainer)."
     return epoch_edges(g, tc, rng, self.pool)
 
+# %% ../nbs/06b_distributed.ipynb #d6b00021s0004
 class ExcludingSampler:
     "Neighbour sampling on a DistGraph that leaves out the batch's edges and their true reverses."
     def __init__(self,
@@ -205,16 +208,19 @@ class ExcludingSampler:
             blocks.insert(0, block)
         return seed_nodes, output_nodes, blocks
 
+# %% ../nbs/06b_distributed.ipynb #d6b00021s0006
 @patch
 def batch(self:Cluster, tc)->int:
     "A trainer's part of the job's batch: `batch_size` edges per step in all, so a step means what it means on one machine."
     return max(1, tc.batch_size // self.world)
 
+# %% ../nbs/06b_distributed.ipynb #d6b00021s0008
 @patch
 def n_steps(self:Cluster, eids:dict, tc)->int:
     "Steps in an epoch over `eids` (whole batches only: every trainer takes as many)."
     return sum(len(e) for e in eids.values()) // self.batch(tc)
 
+# %% ../nbs/06b_distributed.ipynb #d6b00021s0010
 @patch
 def loader(self:Cluster, g, eids:dict, sampler, negative_sampler, tc):
     "DGL's distributed edge loader over `eids`, the true reverses excluded, features in the first block."
@@ -229,6 +235,7 @@ def loader(self:Cluster, g, eids:dict, sampler, negative_sampler, tc):
         _features(g, blocks[0], inp)
         yield inp, pos, neg, blocks
 
+# %% ../nbs/06b_distributed.ipynb #d6b00021s0012
 @patch
 def wrap(self:Cluster, model):
     "The model under `DistributedDataParallel` (made once per model; it broadcasts trainer 0's weights when made)."
@@ -264,12 +271,14 @@ def embeddings(self:Cluster, model, batch_size:int=1024)->dict|None:
         h[nt] = torch.empty_like(x); h[nt][self.nid[nt]] = x
     return h
 
+# %% ../nbs/06b_distributed.ipynb #d6b00023s0002
 @patch
 def validate(self:Cluster, model, ds, tc)->dict:
     "Validation metrics at k of the model (the run's scorer, measured by trainer 0), the same on every trainer."
     h = self.embeddings(model)
     return self.agree(split_metrics(run_scorer(model, h, ds, tc), ds, tc, 'valid', max_users=tc.valid_users) if self.main else None)
 
+# %% ../nbs/06b_distributed.ipynb #d6b00023s0004
 @patch
 @torch.no_grad()
 def to_original(self:Cluster, model):
@@ -320,6 +329,7 @@ class ClusterError(RuntimeError):
     "A distributed job that failed (a process died or timed out); every process of it was stopped."
     exit_code = 1
 
+# %% ../nbs/06b_distributed.ipynb #d6b00027s0002
 def _free_ports(n:int)->list:
     socks = [socket.socket() for _ in range(n)]
     for s in socks: s.bind(('127.0.0.1', 0))
@@ -327,8 +337,10 @@ def _free_ports(n:int)->list:
     for s in socks: s.close()
     return ports
 
+# %% ../nbs/06b_distributed.ipynb #d6b00027s0004
 def _sh(cmd:list): subprocess.run(cmd, check=True, capture_output=True)
 
+# %% ../nbs/06b_distributed.ipynb #d6b00027s0005
 class Namespaces:
     "One network namespace per partition, joined by a bridge in a private hub namespace; `down` removes them all."
     def __init__(self, parts:int):
@@ -356,6 +368,7 @@ class Namespaces:
         return ['ip', 'netns', 'exec', self.ns[i], 'unshare', '-m', '--propagation', 'private',
                 'sh', '-c', 'mount --bind "$0" /dev/shm && exec "$@"', str(shm), *cmd]
 
+# %% ../nbs/06b_distributed.ipynb #d6b00027s0007
 def check_namespaces(parts:int):
     "Raise a one-line error when this machine cannot give each of `parts` partitions its own namespace."
     if parts == 1: return
@@ -372,6 +385,7 @@ def _tail(path:Path, n:int=3)->str:
     err = [l for l in lines if 'error' in l.lower()]
     return (err[-1] if err else ' | '.join(lines[-n:]))[:300]
 
+# %% ../nbs/06b_distributed.ipynb #d6b00029s0002
 def local_cluster(part_config:str|Path, # the part config (partition_run); its number of partitions is P
                   args:list, # the `gnnrec train` arguments every process gets after --distributed (--params, --out, ...)
                   out:str|Path, # the run directory trainer 0 writes (its partial directory is removed on failure)

@@ -103,6 +103,7 @@ def gnn_score_fn(run:Run)->ScoreFn:
     "The run's scoring function, popularity and graph-filter blends included, exactly as used in validation."
     return run_scorer(run.model, embeddings(run.model, run.g), run.ds, run.cfg.train)
 
+# %% ../nbs/04_evaluation.ipynb #335d6e95s0002
 def _protocol(run:Run, split:str, k:int|None, truth:str|None, exclude:str|None, recent_days:int=30)->dict:
     "Everything the run's evaluation protocol fixes: cut-off, truth matrix, training matrix, exclusion and users."
     ds, tc = run.ds, run.cfg.train
@@ -115,6 +116,7 @@ def _protocol(run:Run, split:str, k:int|None, truth:str|None, exclude:str|None, 
     return dict(k=k, truth=truth, exclude=exclude, T=T, train=ds.matrix('train', 'all'), recent=recent,
                 excl=exclusion(ds, exclude), users=np.flatnonzero(np.diff(T.indptr) > 0))
 
+# %% ../nbs/04_evaluation.ipynb #335d6e95s0004
 def evaluate_run(run:Run|str|Path, # a Run or a run directory
                  split:Literal['valid', 'test']='test', # held-out split to evaluate
                  k:int|None=None, # cut-off (default: the run's TrainConfig.k)
@@ -199,6 +201,7 @@ def explore_user(run:Run, # a trained run
     recs = feats(pd.DataFrame({'rank': np.arange(1, k + 1)[ok], 'item_id': ds.ids['item'].to_raw(top[0][ok]), 'score': sc[0][ok]}))
     return history, recs
 
+# %% ../nbs/04_evaluation.ipynb #cd47ba8fs0002
 def _item_colour(ds:Dataset, by:str|None):
     "Labels to colour items by: a link column (category) or an item-table column."
     if by is None:
@@ -211,6 +214,7 @@ def _item_colour(ds:Dataset, by:str|None):
     if 'item' in ds.tables and by in ds.tables['item']: return by, ds.tables['item'][by].astype(str).values
     raise ValueError(f"cannot colour items by {by!r}: not an item link nor an item-table column")
 
+# %% ../nbs/04_evaluation.ipynb #cd47ba8fs0004
 def plot_item_embeddings(run:Run, # a trained run
                          by:str|None=None, # link or item-table column to colour by (default: the first item link)
                          path:str|Path|None=None, # PNG to write

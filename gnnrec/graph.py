@@ -111,6 +111,7 @@ def save_graph(path:str|Path, # directory to write into (existing; use `atomic_d
             'links': {c: [nt, extra] for c, (nt, _, extra, _) in ds.links.items()}}
     (path/'dataset.json').write_text(json.dumps(meta, indent=1, default=int))
 
+# %% ../nbs/01_graph.ipynb #2d38c7e6s0002
 def load_graph(path:str|Path, # a directory written by `save_graph`
               )->tuple: # (graph, Dataset)
     "Load a saved graph and its dataset; raise `DataError` if the directory is incomplete or corrupt."

@@ -58,6 +58,7 @@ def _numeric(col:pd.Series)->pd.Series:
     "A column as float64 (booleans as 0/1); NaN where a value is not a number."
     return pd.to_numeric(col.map(lambda v: float(v) if isinstance(v, (bool, np.bool_)) else v), errors='coerce').astype('float64')
 
+# %% ../nbs/05_inference.ipynb #1f4af81as0002
 @dataclass
 class FeatureEncoder:
     "Re-encodes raw feature tables into a run's feature columns with the training table's statistics."
@@ -374,6 +375,7 @@ def warm_state(model, # a model built for the new, larger graph
             new[k] = new[k].clone(); new[k][:v.shape[0]] = v
     return new
 
+# %% ../nbs/05_inference.ipynb #7a3e0c02s0002
 def update_run(run:Run|str|Path, # the run to continue
                out:str|Path, # the new run directory
                interactions:str|Path|pd.DataFrame, # the new interactions (file or DataFrame, the interactions format)

@@ -27,11 +27,13 @@ def _as_scores(s, n_rows:int, n_items:int, owned:bool=False)->torch.Tensor:
         raise ValueError(f"score_fn returned shape {tuple(s.shape)}, expected {(n_rows, n_items)}")
     return s
 
+# %% ../nbs/02a_metrics.ipynb #eda078a7s0002
 def _writes_into(score_fn)->bool:
     "Whether `score_fn` takes an `out` buffer: it then returns scores that are the caller's to overwrite (that buffer, or new ones)."
     try: return 'out' in inspect.signature(score_fn).parameters
     except (TypeError, ValueError): return False
 
+# %% ../nbs/02a_metrics.ipynb #eda078a7s0004
 def topk_scores(score_fn:ScoreFn, # user ids (np.ndarray int64) -> scores (len(user_ids), n_items)
                 users:np.ndarray, # user ids to rank items for
                 n_items:int, # number of items in the catalogue (columns of the score matrix)

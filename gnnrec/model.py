@@ -132,6 +132,7 @@ class MeanNNConv(nn.Module):
                 neigh = graph.dstdata['neigh']
             return self.fc_self(h_dst) + self.fc_neigh(neigh)
 
+# %% ../nbs/02_model.ipynb #97102af6s0002
 def make_conv(aggregator:str, # one of AGGREGATORS
               in_dim:int, # input width (sources and destinations)
               out_dim:int, # output width
@@ -147,6 +148,7 @@ def _edge_weight_kwargs(graph:dgl.DGLGraph, key:str='count')->dict:
     return {rel: {'edge_weight': graph.edges[(s, rel, d)].data[key].float()}
             for s, rel, d in graph.canonical_etypes if key in graph.edges[(s, rel, d)].data}
 
+# %% ../nbs/02_model.ipynb #2de81a4fs0002
 class SageEncoder(nn.Module):
     "Layers of HeteroGraphConv with one SAGE-style convolution per relation."
     def __init__(self,
@@ -190,6 +192,7 @@ def ui_etypes(g:dgl.DGLGraph)->list:
     "Canonical etypes of `g` between user and item nodes (buys, clicks and their reverses)."
     return [cet for cet in g.canonical_etypes if cet[0] in UI_TYPES and cet[2] in UI_TYPES]
 
+# %% ../nbs/02_model.ipynb #8fca0bads0002
 def ui_degrees(g:dgl.DGLGraph, # a heterograph
                etypes:list, # the relations to count
                weighted:bool=False, # sum edata 'count' instead of counting edges
@@ -204,8 +207,10 @@ def ui_degrees(g:dgl.DGLGraph, # a heterograph
         din[cet[2]].index_add_(0, d, w); dout[cet[0]].index_add_(0, s, w)
     return din, dout
 
+# %% ../nbs/02_model.ipynb #8fca0bads0004
 def _inv_sqrt(x:torch.Tensor)->torch.Tensor: return torch.where(x > 0, x.clamp(min=1e-12).rsqrt(), torch.zeros_like(x))
 
+# %% ../nbs/02_model.ipynb #8fca0bads0006
 def _stacked_edges(g:dgl.DGLGraph, etypes:list, ntypes:list, weighted:bool)->tuple:
     "(src, dst, edge weights or None, N): the edges of `etypes` over the nodes of `ntypes` stacked in that order."
     off, n = {}, 0
@@ -217,6 +222,7 @@ def _stacked_edges(g:dgl.DGLGraph, etypes:list, ntypes:list, weighted:bool)->tup
         if weighted: w.append(g.edges[cet].data['count'].float())
     return torch.cat(src), torch.cat(dst), (torch.cat(w) if weighted else None), n
 
+# %% ../nbs/02_model.ipynb #8fca0bads0008
 def lightgcn_adjacency(g:dgl.DGLGraph, # a heterograph
                        etypes:list, # user-item relations to propagate over
                        ntypes:list, # node order of the stacked matrix, e.g. ['item', 'user']
@@ -243,6 +249,7 @@ class _SparseMM(torch.autograd.Function):
     def backward(ctx, grad):
         return None, None, torch.sparse.mm(ctx.a_t, grad)
 
+# %% ../nbs/02_model.ipynb #0f79ea78s0001
 def sparse_mm(a:torch.Tensor, # sparse (N, M) matrix (no gradient)
               a_t:torch.Tensor, # its transpose, sparse (M, N)
               x:torch.Tensor, # dense (M, d)
@@ -250,12 +257,14 @@ def sparse_mm(a:torch.Tensor, # sparse (N, M) matrix (no gradient)
     "Sparse-dense product whose backward uses the precomputed transpose `a_t`."
     return _SparseMM.apply(a, a_t, x)
 
+# %% ../nbs/02_model.ipynb #0f79ea78s0003
 def sparse_transpose(a:torch.Tensor)->torch.Tensor:
     "Transpose of a sparse CSR matrix, as CSR."
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         return a.to_sparse_coo().t().coalesce().to_sparse_csr()
 
+# %% ../nbs/02_model.ipynb #0f79ea78s0004
 def lightgcn_graph(g:dgl.DGLGraph, # a heterograph
                    etypes:list, # user-item relations to propagate over
                    ntypes:list, # node order of the stacked graph, e.g. ['item', 'user']
@@ -268,6 +277,7 @@ def lightgcn_graph(g:dgl.DGLGraph, # a heterograph
     fac = lambda deg: torch.cat([_inv_sqrt(deg.get(nt, torch.zeros(g.num_nodes(nt)))) for nt in ntypes])[:, None]
     return hg, fac(dout), fac(din), (w[:, None] if weighted else None)
 
+# %% ../nbs/02_model.ipynb #0f79ea78s0006
 def dgl_propagate(prop:tuple, # lightgcn_graph's output
                   x:torch.Tensor, # (N, d) features of the stacked nodes
                  )->torch.Tensor: # (N, d) = Â x, differentiable in x
@@ -591,6 +601,7 @@ class _SDDMM(torch.autograd.Function):
             g_t = torch.sparse_csr_tensor(a_t.crow_indices(), a_t.col_indices(), gv[ctx.perm], a_t.shape)
         return None, None, None, torch.sparse.mm(g, y), torch.sparse.mm(g_t, x)
 
+# %% ../nbs/02_model.ipynb #921ab7afs0001
 class PairScores:
     "Dot products of a fixed set of (row, column) pairs, e.g. every training edge, as one SDDMM with a sparse backward; `count` is each pair's total weight."
     def __init__(self,

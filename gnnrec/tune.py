@@ -48,10 +48,13 @@ class Param:
         if isinstance(self.low, int) and isinstance(self.high, int) and not isinstance(v, int): return False
         return self.low <= v <= self.high
 
+# %% ../nbs/06_tuning.ipynb #b9c4f755s0002
 EMBED_CLASSES = {32: 64, 64: 128, 96: 192, 128: 256, 192: 384, 256: 512} # out_dim -> hidden_dim (GNN-RecSys' size classes + ours)
 
+# %% ../nbs/06_tuning.ipynb #b9c4f755s0004
 def _sage(c): return c['family'] == 'sage'
 
+# %% ../nbs/06_tuning.ipynb #b9c4f755s0006
 SPACE = {
     'family': Param(('sage', 'lightgcn')),
     'loss': Param(('max_margin', 'bpr', 'softmax')),
@@ -77,12 +80,15 @@ SPACE = {
     'weight_filter': Param((0.0, 0.5, 1.0, 2.0)),
 }
 
+# %% ../nbs/06_tuning.ipynb #b9c4f755s0008
 FIELDS = {f.name: s for s, c in SECTIONS.items() for f in dataclasses.fields(c)} # flat Config name -> section
 
+# %% ../nbs/06_tuning.ipynb #b9c4f755s0010
 def flat_config(cfg:Config)->dict:
     "A `Config` as one flat dict of field names (what `Config.from_dict` also accepts)."
     return {k: v for sec in cfg.to_dict().values() for k, v in sec.items()}
 
+# %% ../nbs/06_tuning.ipynb #b9c4f755s0012
 def check_space(space:dict, fixed=()):
     "Raise `ValueError` unless every searched name is a model or training field and every fixed name a `Config` field."
     for k, p in space.items():
@@ -163,11 +169,13 @@ def training_notebook(root:str|Path|None=None, # repository root (default: the p
                                 "without its repository; install it from a clone with `pip install -e .`, or tune without --papermill)")
     return nb
 
+# %% ../nbs/06_tuning.ipynb #9886d6dcs0002
 def kernel_name()->str:
     "'gnnrec' if that Jupyter kernel is registered, else 'python3'."
     from jupyter_client.kernelspec import find_kernel_specs
     return 'gnnrec' if 'gnnrec' in find_kernel_specs() else 'python3'
 
+# %% ../nbs/06_tuning.ipynb #9886d6dcs0004
 def notebook_parameters(nb:str|Path)->set:
     "Names assigned in the notebook's `parameters` cell."
     for c in json.loads(Path(nb).read_text())['cells']:
@@ -176,6 +184,7 @@ def notebook_parameters(nb:str|Path)->set:
             return {l.split('=')[0].strip() for l in src.splitlines() if '=' in l and not l.startswith((' ', '#'))}
     raise ValueError(f"{nb}: no cell tagged 'parameters'")
 
+# %% ../nbs/06_tuning.ipynb #9886d6dcs0006
 @contextlib.contextmanager
 def _environ(**kv):
     "Set environment variables for child processes started in the block."
@@ -188,6 +197,7 @@ def _environ(**kv):
             if v is None: os.environ.pop(k, None)
             else: os.environ[k] = v
 
+# %% ../nbs/06_tuning.ipynb #9886d6dcs0008
 def papermill_trial(number:int, # trial number (names the files)
                     cfg:Config, # its config
                     data:dict, # interactions, user_features, item_features (absolute paths or None), display_cols
@@ -268,12 +278,14 @@ def study_lock(path:Path):
 # %% ../nbs/06_tuning.ipynb #c435d07f
 REPORT = ('summary.json', 'best_params.yaml', 'trials.csv', 'plots')
 
+# %% ../nbs/06_tuning.ipynb #c435d07fs0002
 def _clear_report(out:Path):
     for n in REPORT:
         p = out/n
         if p.is_dir(): shutil.rmtree(p)
         elif p.exists(): p.unlink()
 
+# %% ../nbs/06_tuning.ipynb #c435d07fs0004
 def _plot(fn, path:Path, study:optuna.Study, **kw)->Optional[str]:
     "Save an optuna matplotlib plot; return why it failed, if it did."
     import matplotlib; matplotlib.use('Agg', force=False)
@@ -289,6 +301,7 @@ def _plot(fn, path:Path, study:optuna.Study, **kw)->Optional[str]:
         plt.close('all')
         return f"{path.name} not drawn: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
 
+# %% ../nbs/06_tuning.ipynb #c435d07fs0006
 def write_report(study:optuna.Study, # the study
                  out:Path, # the output directory
                  target:int, # finished trials requested
