@@ -380,7 +380,8 @@ def cmd_recommend(a):
         rec = None if fresh or a.index == 'faiss' else serving_ranker(a.run)   # the saved arrays: no torch, no DGL
         if rec is None:
             from gnnrec.inference import Recommender, save_ranker
-            rec = Recommender(a.run, a.index, a.faiss_spec, history=a.history, new_users=a.new_users, new_items=a.new_items)
+            rec = Recommender(a.run, a.index, **({'faiss_spec': a.faiss_spec} if a.faiss_spec else {}), history=a.history,
+                              new_users=a.new_users, new_items=a.new_items)
             if not fresh and a.index != 'faiss': save_ranker(rec)   # for the next request
             rec = rec.ranker
         res = write_batches(rec.batches(users, a.k, a.keep_bought, a.batch_size), a.out or sys.stdout, a.overwrite,
@@ -405,13 +406,13 @@ def recommend_flags(s:argparse.ArgumentParser):
     add_function_args(s, write_batches, 'overwrite', out={'required': False, 'default': None, 'type': Path},
                       progress={'action': argparse.BooleanOptionalAction, 'default': True})
     add_function_args(s, describe, n_users={'flag': 'examples'})
-    s.set_defaults(history=None, new_users=None, new_items=None, index='exact', faiss_spec='Flat')   # see `fresh_flags`
+    s.set_defaults(**dict.fromkeys(('history', 'new_users', 'new_items', 'index', 'faiss_spec')))   # not given (see `fresh_flags`)
 
 # %% ../nbs/07_cli.ipynb #cf0a0026
 def fresh_flags(s:argparse.ArgumentParser):
     "`gnnrec recommend`'s flags for what saved arrays cannot serve (fresh history, new users and items, a faiss index): `Recommender`'s, which import torch."
     from gnnrec.inference import Recommender
-    add_function_args(s, Recommender.__init__, 'new_users', 'history', 'new_items', 'faiss_spec', index={'default': 'exact'})
+    add_function_args(s, Recommender.__init__, 'new_users', 'history', 'new_items', 'faiss_spec', 'index')
 
 # %% ../nbs/07_cli.ipynb #cf0a0028
 COMMANDS = {   # name: (what it does, the function adding its flags, the command)
@@ -438,7 +439,7 @@ def _known_flags(s:argparse.ArgumentParser, # a sub-command's parser
                 )->bool: # every flag of argv is one of the parser's (help is not)
     "Whether `s` has every flag `argv` uses: `gnnrec recommend` reads `fresh_flags` only when it has not."
     known = {o for a in s._actions for o in a.option_strings} - {'-h', '--help'}
-    return all(t.split('=')[0] in known for t in argv[1:] if t.startswith('-') and t != '--debug')
+    return all(t.split('=')[0] in known for t in argv if t.startswith('-'))
 
 # %% ../nbs/07_cli.ipynb #cf0a0030
 def make_parser(command:str|None=None, # give only this sub-command its flags (None: every one)

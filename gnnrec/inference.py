@@ -293,9 +293,9 @@ class Recommender:
     def __repr__(self): return f"Recommender({self.run.path}: {self.ranker!r})"
     @property
     def n_items(self): return self.ds.n_items
-    def top(self, users, k=10, keep_bought=False): return self.ranker.top(users, k, keep_bought)
-    def fallback(self, n, k=10): return self.ranker.fallback(n, k)
-    def batches(self, users='all', k=10, keep_bought=False, batch_size=256): return self.ranker.batches(users, k, keep_bought, batch_size)
+    def top(self, *args, **kwargs): "`Ranker.top` of the ranker."; return self.ranker.top(*args, **kwargs)
+    def fallback(self, *args, **kwargs): "`Ranker.fallback` of the ranker."; return self.ranker.fallback(*args, **kwargs)
+    def batches(self, *args, **kwargs): "`Ranker.batches` of the ranker."; return self.ranker.batches(*args, **kwargs)
 
     def can_embed_new(self)->str|None:
         "None if new users can be embedded from their features, else the reason why not."

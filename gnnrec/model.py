@@ -479,7 +479,7 @@ def loss_scores(self:GNNRec,
                )->torch.Tensor: # (E,)
     "Scores the loss sees: cosines with `loss_score='cos'` (the 'mlp' head always trains on its own scores), else the head's."
     if self.cfg.loss_score == 'cos' and self.cfg.pred != 'mlp': return (F.normalize(h_src, dim=-1) * F.normalize(h_dst, dim=-1)).sum(-1)
-    return self.head(h_src, h_dst)
+    return self.score_pairs(h_src, h_dst)
 
 # %% ../nbs/02_model.ipynb #gr0a0028
 @patch

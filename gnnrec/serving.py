@@ -263,7 +263,7 @@ def run_stamp(run:str|Path, # a run directory
     "What a run's served arrays depend on: its config, weights and graph files."
     p = Path(run)
     files = [p/n for n in ('params.yaml', 'model.pt', 'served_model.pt')] + (sorted((p/'graph').rglob('*')) if (p/'graph').is_dir() else [])
-    return {str(f.relative_to(p)): [f.stat().st_size, f.stat().st_mtime_ns] for f in files if f.is_file()}
+    return {str(f.relative_to(p)): [st.st_size, st.st_mtime_ns] for f in files if f.is_file() for st in [f.stat()]}
 
 def serving_ranker(run:str|Path, # a run directory written by `gnnrec train` (or update)
                   )->Optional[Ranker]: # None: no saved ranker, or one of other weights
@@ -298,11 +298,11 @@ def write_batches(batches:Iterator[pd.DataFrame], # from `Ranker.batches`
         f = out if stream else stack.enter_context(open(stack.enter_context(atomic_file(out)), 'w', newline=''))
         for i, b in enumerate(batches):
             b.assign(score=b.score.round(6)).to_csv(f, header=i == 0, index=False)   # faster than a float_format
-            rows += len(b); n_users += b.customer_id.nunique()
+            rows += len(b); n = b.customer_id.nunique(); n_users += n
             if progress and bar is None:
                 from tqdm import tqdm
                 bar = tqdm(desc='ranking', unit=' users', disable=None, mininterval=1)   # None: off unless a terminal
-            if bar is not None: bar.update(b.customer_id.nunique())
+            if bar is not None: bar.update(n)
             sources.update(b.drop_duplicates('customer_id').source.values)
             if i == 0: first = b[b.customer_id.isin(b.customer_id.drop_duplicates().head(head_users))]
         if rows == 0: f.write('customer_id,item_id,rank,score,source\n')
