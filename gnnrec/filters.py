@@ -108,9 +108,14 @@ class GraphFilter:
 
 # %% ../nbs/02b_filters.ipynb #ed465f4b
 @patch
-def linear(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_items) float32
+def linear(self:GraphFilter, users:np.ndarray, # rows of the training matrix
+           gram_max_items:int=8192, # up to this many items, through the dense item-item matrix R̃ᵀR̃ (computed once, at most 256 MB)
+          )->np.ndarray: # (len(users), n_items) float32
     "The linear part r_u R̃ᵀR̃: two hops over the normalised graph."
-    return (self.X[np.asarray(users)] @ self.RnT @ self.Rn).toarray()
+    x = self.X[np.asarray(users)]
+    if self.X.shape[1] > gram_max_items: return (x @ self.RnT @ self.Rn).toarray()
+    if getattr(self, '_gram', None) is None: self._gram = (self.RnT @ self.Rn).toarray()
+    return x @ self._gram
 
 # %% ../nbs/02b_filters.ipynb #e0b2c8c5
 @patch
