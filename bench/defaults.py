@@ -1,7 +1,7 @@
 """How the defaults were chosen: candidate recipes compared on VALIDATION splits only, across three kinds of data.
 
-    make bench-defaults        # = OMP_NUM_THREADS=1 .venv/bin/python bench/defaults.py   (~1 h on 2 cores)
-    .venv/bin/python bench/defaults.py --only ml100k synth    # the two small datasets (~10 min)
+    make bench-defaults        # = .venv/bin/python bench/defaults.py   (~2 h on 2 cores; gnnrec sets its threads, GNNREC_THREADS=N overrides)
+    .venv/bin/python bench/defaults.py --only ml100k synth    # the two small datasets, 3 seeds each (~50 min)
 
 Datasets (validation split of each, never test):
 - ml100k: MovieLens-100k (../shared/data/ml-100k) in the gnnrec format, user and movie features, default split
@@ -16,6 +16,7 @@ bench/results/defaults.json. Gowalla candidates that would take long get a time 
 """
 from __future__ import annotations
 import argparse, json, os, sys, tempfile, time, warnings
+from statistics import mean
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,8 +33,9 @@ from gnnrec.distributed import BLOCKS_RECIPE
 warnings.filterwarnings('ignore', message='.*(CPU affinity|beta).*')
 
 GNNRECSYS = {**BLOCKS_RECIPE, 'epochs': 20, 'patience': 5}   # GNN-RecSys's recipe: distributed training's, spelled once in gnnrec.distributed
-PREVIOUS = dict(n_layers=3, weighting='user')   # the default until bench-defaults' last candidate beat it
+PREVIOUS = dict(n_layers=3, weighting='user', patience=20)   # the default until '2 layers, every edge weighted the same' beat it
 CANDIDATES = {   # name -> changes to Config(): {} is gnnrec's default recipe
+    'default (2 layers, every edge weighted the same, patience 40)': {},
     'gnnrec 0.1 default (GNN-RecSys: SAGE, max-margin, minibatch)': GNNRECSYS,
     'LightGCN, minibatches of 1024 edges, BPR': dict(loss='bpr', loss_score='head', neg_sample_size=1, batch_size=1024, lr=0.005,
                                                      epochs=40, patience=5, train_on_clicks=False, calibrate=False),
@@ -46,7 +48,9 @@ CANDIDATES = {   # name -> changes to Config(): {} is gnnrec's default recipe
     'previous default, 64 dims': dict(PREVIOUS, out_dim=64),
     'previous default, 256 dims': dict(PREVIOUS, out_dim=256),
     'previous default, lr 0.03': dict(PREVIOUS, lr=0.03),
-    'default (2 layers, every edge weighted the same)': {},
+    'default, patience 20 (the default until patience 40 beat it)': dict(patience=20),
+    'previous default, patience 40': dict(PREVIOUS, patience=40),
+    'default, readout 0.1 / 0.45 / 0.45': dict(lightgcn_alpha=(0.1, 0.45, 0.45)),
 }
 
 
@@ -74,7 +78,10 @@ def main(argv=None):
     p.add_argument('--candidates', nargs='+', help='names (prefixes) of the candidates to run; default all')
     p.add_argument('--gowalla-minutes', type=float, default=5.0, help='time budget of each Gowalla candidate')
     p.add_argument('--gowalla-candidates', nargs='+', default=['previous default (3', 'previous default, not calibrated', 'previous default, temperature 0.1',
-                   'previous default, temperature 0.2', 'previous default, 64 dims', 'previous default, 256 dims', 'default (2'], help='the candidates run on Gowalla (the slow one)')
+                   'previous default, temperature 0.2', 'previous default, 64 dims', 'previous default, 256 dims', 'default (2', 'default, patience 20',
+                   'previous default, patience 40', 'default, readout'], help='the candidates run on Gowalla (the slow one)')
+    p.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2], help='training seeds of each candidate (its figures are their mean)')
+    p.add_argument('--gowalla-seeds', nargs='+', type=int, default=[0], help='training seeds on Gowalla (five minutes each)')
     p.add_argument('--out', type=Path, default=HERE/'results'/'defaults.json')
     a = p.parse_args(argv)
     t_start = time.perf_counter()
@@ -89,18 +96,21 @@ def main(argv=None):
         for cname, changes in cands.items():
             if dname == 'gowalla' and not any(cname.startswith(c) for c in a.gowalla_candidates): continue   # minibatch recipes: one epoch alone overruns the budget
             extra = dict(minutes=a.gowalla_minutes) if dname == 'gowalla' else {}
-            cfg = Config.from_dict({**dflags, **changes, **extra})
-            t0 = time.perf_counter()
-            model, hist, best = train(cfg, g, ds, progress=False, log=None)
-            cfg, cal = calibrate(cfg, model, g, ds)   # as gnnrec train does (a no-op with calibrate=False)
-            m = validate(model, g, ds, cfg.train) if len(cal) else best
-            secs = time.perf_counter() - t0
-            row = dict(dataset=dname, candidate=cname, recall=m.get('recall'), ndcg=m.get('ndcg'), best_epoch=best['best_epoch'],
-                       epochs=int(hist.epoch.max()), norm_power=cfg.model.norm_power, weight_filter=cfg.train.weight_filter,
-                       seconds=round(secs, 1), load=round(os.getloadavg()[0], 2))
+            runs = []
+            for seed in (a.gowalla_seeds if dname == 'gowalla' else a.seeds):
+                cfg = Config.from_dict({**dflags, **changes, **extra, 'seed': seed})
+                t0 = time.perf_counter()
+                model, hist, best = train(cfg, g, ds, progress=False, log=None)
+                cfg, cal = calibrate(cfg, model, g, ds)   # as gnnrec train does (a no-op with calibrate=False)
+                m = validate(model, g, ds, cfg.train) if len(cal) else best
+                runs.append(dict(seed=seed, recall=m.get('recall'), ndcg=m.get('ndcg'), best_epoch=best['best_epoch'], epochs=int(hist.epoch.max()),
+                                 norm_power=cfg.model.norm_power, weight_filter=cfg.train.weight_filter, seconds=round(time.perf_counter() - t0, 1)))
+            row = dict(dataset=dname, candidate=cname, recall=mean(r['recall'] for r in runs), ndcg=mean(r['ndcg'] for r in runs),
+                       seeds=runs, seconds=round(sum(r['seconds'] for r in runs), 1), load=round(os.getloadavg()[0], 2))
             print(row, flush=True)
             rows = [r for r in rows if (r['dataset'], r['candidate']) != (dname, cname)] + [row]
             first = first or Run(cfg, g, ds, model, hist, {}, None)
+            a.out.parent.mkdir(exist_ok=True); a.out.write_text(json.dumps(rows, indent=1))
         if first is not None:
             base = ('ease', 'als') if ds.n_items <= 20_000 else ('als', 'itemknn')
             table, _ = evaluate_run(first, 'valid', baselines=base, write=False)

@@ -85,7 +85,7 @@ class TrainConfig:
     warmup:float=0.0 # fraction of the schedule spent warming the learning rate up linearly
     decay:str='cos' # learning-rate decay after the warm-up, down to 0 at the end of the schedule: cos | linear | none
     weight_decay:float=0.0 # L2 penalty of the optimiser
-    patience:int=20 # stop after this many validations without a better validation metric
+    patience:int=40 # stop after this many validations without a better validation metric
     valid_every:int=1 # validate every this many epochs (and after the first and the last)
     checkpoint_minutes:float=1.0 # write the checkpoint after the first epoch, then at most this often (and after the last epoch); 0 = every epoch
     k:int=20 # cut-off of the validation metrics
