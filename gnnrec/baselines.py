@@ -14,7 +14,7 @@ import pandas as pd
 import scipy.sparse as sp
 from fastcore.basics import patch
 
-from .filters import GraphFilter
+from .filters import GraphFilter, ease_matrix
 
 # %% auto #0
 __all__ = ['REGISTRY', 'BASELINES', 'EVALUATED', 'BASELINE_GRID', 'BaselineConfig', 'binary', 'RandomScorer', 'Popularity',
@@ -105,15 +105,9 @@ class EASE:
 @patch
 def fit(self:EASE, train:sp.spmatrix): # users x items train matrix (binarised)
     "Compute B = I - P diag(1/diag P) with P = (X'X + lam I)^-1."
-    n = train.shape[1]
-    check_ease_size(n, self.max_items)
+    check_ease_size(train.shape[1], self.max_items)
     self.X = binary(train)
-    G = (self.X.T @ self.X).toarray().astype(np.float64 if n <= 4096 else np.float32)
-    G[np.diag_indices(n)] += self.lam
-    P = np.linalg.inv(G)
-    B = P / (-np.diag(P))
-    B[np.diag_indices(n)] = 0.0
-    self.B = B.astype(np.float32)
+    self.B = ease_matrix(self.X, self.lam)   # the closed form lives with the graph filters, whose EASE part uses it too
     return self
 
 @patch

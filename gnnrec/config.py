@@ -104,11 +104,14 @@ class TrainConfig:
     filter_cheb_cutoff:float=0.1 # graph filter: the Chebyshev part keeps the eigenvalues above this fraction of the largest
     filter_cheb:float=0.0 # graph filter: weight of the Chebyshev part, relative to the linear part
     filter_degree:float=0.0 # graph filter: its scores are multiplied by item degree ** filter_degree (> 0 favours popular items)
-    calibrate:bool=True # after training, choose the dot head's norm_power and weight_filter on the validation split (see `calibrate`)
+    filter_ease:float=0.0 # graph filter: weight of its EASE part (the closed-form item-item weights of EASE, a dense n_items² inverse), relative to the linear part; 0 = none
+    filter_ease_lambda:float=250.0 # graph filter: the L2 regularisation λ of its EASE part
+    calibrate:bool=True # after training, choose the dot head's norm_power, then weight_filter and filter_ease together, on the validation split (see `calibrate`)
     serve:str='refit' # what `recommend` serves: 'refit' (retrained on every interaction for the selected epochs), 'propagate' (the selected weights over every interaction) or 'selected' (the selected model on the training graph)
     calibrate_users:int=10_000 # validation users the calibration ranks for (a seeded sample when there are more)
     valid_users:int=50_000 # validation users ranked at each validation (a seeded sample when there are more; 0 = all)
     calibrate_filter_max:int=1_000_000 # calibration tries the graph filter only up to this many training interactions (its scoring grows faster than the data: 100k users took 515 s to rank with it)
+    calibrate_ease_max_items:int=8192 # calibration tries the filter's EASE part only on catalogues up to this many items (a dense items x items inverse: 270 MB a matrix at 8,192)
     seed:int=0 # seed of everything random in training: same seed, same run
     device:str='cpu' # cpu | cuda | auto
     n_examples:int=5 # users shown in examples.csv
@@ -126,9 +129,10 @@ class TrainConfig:
             raise ValueError("TrainConfig.batch_size=0 (every edge in one step) needs full_graph=True; give minibatch training a batch_size, e.g. 1024")
         if self.minutes is not None and self.minutes <= 0: raise ValueError(f"TrainConfig.minutes={self.minutes}, expected > 0")
         if not 0 <= self.warmup < 1: raise ValueError(f"TrainConfig.warmup={self.warmup}, expected a fraction in [0, 1)")
-        for k in ('weight_filter', 'filter_rank', 'filter_ideal', 'filter_cheb_order', 'filter_cheb'):
+        for k in ('weight_filter', 'filter_rank', 'filter_ideal', 'filter_cheb_order', 'filter_cheb', 'filter_ease'):
             if getattr(self, k) < 0: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected >= 0")
         if not 0 <= self.filter_cheb_cutoff < 1: raise ValueError(f"TrainConfig.filter_cheb_cutoff={self.filter_cheb_cutoff}, expected a fraction in [0, 1)")
+        if self.filter_ease_lambda <= 0: raise ValueError(f"TrainConfig.filter_ease_lambda={self.filter_ease_lambda}, expected > 0")
         for k in ('purchases_sample', 'clicks_sample'):
             if not 0 < getattr(self, k) <= 1: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected a fraction in (0, 1]")
 

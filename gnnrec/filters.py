@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['degree_power', 'normalised_matrix', 'top_singular', 'cheb_coefficients', 'GraphFilter', 'row_scaled']
+__all__ = ['degree_power', 'normalised_matrix', 'top_singular', 'cheb_coefficients', 'GraphFilter', 'ease_matrix', 'row_scaled']
 
 # %% ../nbs/02b_filters.ipynb #1203be61
 def degree_power(d:np.ndarray, # degrees (counts, >= 0)
@@ -74,7 +74,7 @@ def cheb_coefficients(order:int, # K, the polynomial's order (>= 1)
 
 # %% ../nbs/02b_filters.ipynb #9956e520
 class GraphFilter:
-    "Training-free scores of users' histories filtered over the item graph: linear, ideal low-pass and Chebyshev parts, degree-corrected."
+    "Training-free scores of users' histories filtered over the item graph: linear, ideal low-pass, Chebyshev and EASE parts, degree-corrected."
     def __init__(self,
                  train:sp.spmatrix, # users x items interactions (any positive value counts as 1)
                  item_norm:float=0.5, # b of R̃ = D_U^-1/2 R D_I^-b
@@ -85,6 +85,8 @@ class GraphFilter:
                  cheb_cutoff:float=0.1, # the Chebyshev part keeps eigenvalues above this fraction of the largest
                  cheb:float=0.0, # c, weight of the Chebyshev part (relative to the linear part)
                  degree:float=0.0, # γ: scores multiplied by item degree ** γ (> 0 favours popular items)
+                 ease:float=0.0, # w, weight of the EASE part (relative to the linear part); 0 = no EASE part
+                 ease_lambda:float=250.0, # λ of the EASE part's item-item weights
                  seed:int=0, # seed of the randomised SVD
                  V:np.ndarray|None=None, # the low-pass part's eigenvectors (n_items, rank), already computed (a saved filter): no SVD
                  lam_max:float|None=None, # the largest eigenvalue of P̃, already computed (a saved filter)
@@ -99,11 +101,14 @@ class GraphFilter:
         if cheb_order and cheb:
             lam_max = lam_max if lam_max is not None else float(top_singular(self.Rn, 1, seed)[0][0]) ** 2
             self.coef, self.lam_max = cheb_coefficients(cheb_order, cheb_cutoff), max(lam_max, 1e-12)
+        self.ease, self.ease_lambda = ease, ease_lambda
+        self.B = ease_matrix(self.X, ease_lambda) if ease else None
         self.di = di
 
     def __repr__(self):
         parts = ['linear'] + ([f'ideal low-pass (rank {self.V.shape[1]}) x {self.ideal:g}'] if self.V is not None else []) + \
-                ([f'Chebyshev (order {len(self.coef) - 1}) x {self.cheb:g}'] if self.coef is not None else [])
+                ([f'Chebyshev (order {len(self.coef) - 1}) x {self.cheb:g}'] if self.coef is not None else []) + \
+                ([f'EASE (λ {self.ease_lambda:g}) x {self.ease:g}'] if self.B is not None else [])
         return f"GraphFilter({' + '.join(parts)}{', degree-corrected' if self.post is not None else ''}; {self.X.shape[0]} users x {self.X.shape[1]} items)"
 
 # %% ../nbs/02b_filters.ipynb #ed465f4b
@@ -145,6 +150,26 @@ def chebyshev(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_
         out += np.float32(c) * cur
     return out
 
+# %% ../nbs/02b_filters.ipynb #011daa9b
+def ease_matrix(X:sp.spmatrix, # users x items interactions (binary)
+                lam:float=250.0, # L2 regularisation λ
+               )->np.ndarray: # (n_items, n_items) float32, zero diagonal
+    "EASE's item-item weights (Steck, 2019): B = I - P diag(1/diag P), P = (XᵀX + λI)⁻¹, a dense inverse (small catalogues only)."
+    n = X.shape[1]
+    G = (X.T @ X).toarray().astype(np.float64 if n <= 4096 else np.float32)
+    G[np.diag_indices(n)] += lam
+    P = np.linalg.inv(G)
+    B = P / (-np.diag(P))
+    B[np.diag_indices(n)] = 0.0
+    return B.astype(np.float32)
+
+# %% ../nbs/02b_filters.ipynb #0f2d9df9
+@patch
+def ease_part(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_items) float32
+    "The EASE part r_u B (zeros without an EASE weight)."
+    x = self.X[np.asarray(users)]
+    return np.zeros(x.shape, np.float32) if self.B is None else np.asarray(x @ self.B)
+
 # %% ../nbs/02b_filters.ipynb #75637129
 def row_scaled(s:np.ndarray, # scores (n, n_items)
                ref:np.ndarray|None=None, # scores whose row maxima `s` takes on (None: 1)
@@ -155,10 +180,11 @@ def row_scaled(s:np.ndarray, # scores (n, n_items)
 
 @patch
 def __call__(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_items) float32 filter scores
-    "Scores of `users` (rows of the training matrix) against every item: (L + a·I + c·C) ⊙ degree^γ."
+    "Scores of `users` (rows of the training matrix) against every item: (L + a·I + c·C + w·E) ⊙ degree^γ."
     lin = s = self.linear(users)
     if self.V is not None and self.ideal: s = s + self.ideal * row_scaled(self.low_pass(users), lin)
     if self.coef is not None: s = s + self.cheb * row_scaled(self.chebyshev(users), lin)
+    if self.B is not None: s = s + self.ease * row_scaled(self.ease_part(users), lin)
     return (s * self.post if self.post is not None else s).astype(np.float32, copy=False)
 
 # %% ../nbs/02b_filters.ipynb #60d26c08
@@ -166,4 +192,5 @@ def __call__(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_i
 def settings(self:GraphFilter)->dict: # keyword arguments of GraphFilter(self.X, **settings) (V included: no SVD)
     "The arguments that rebuild this fitted filter from its training matrix without fitting again."
     return dict(item_norm=self.item_norm, ideal=self.ideal, ideal_norm=self.ideal_norm, cheb_order=self.cheb_order,
-                cheb_cutoff=self.cheb_cutoff, cheb=self.cheb, degree=self.degree, V=self.V, lam_max=self.lam_max)
+                cheb_cutoff=self.cheb_cutoff, cheb=self.cheb, degree=self.degree, ease=self.ease, ease_lambda=self.ease_lambda,
+                V=self.V, lam_max=self.lam_max)

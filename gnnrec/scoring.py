@@ -18,6 +18,7 @@ from .data import Dataset
 from .model import FilterModel
 from .metrics import measure
 from .filters import GraphFilter, row_scaled
+from .baselines import EASE
 
 # %% auto #0
 __all__ = ['popularity', 'exclusion', 'embeddings', 'check_filter', 'graph_filter', 'make_score_fn', 'run_scorer', 'run_parts',
@@ -60,6 +61,9 @@ def check_filter(tc:TrainConfig, ds:Dataset):
     if tc.filter_rank > side:
         raise ValueError(f"TrainConfig.filter_rank={tc.filter_rank} exceeds the smaller side of the interaction matrix "
                          f"({ds.n_users} users x {ds.n_items} items): choose --filter_rank {side} or less")
+    if tc.filter_ease and ds.n_items > EASE().max_items:
+        raise ValueError(f"TrainConfig.filter_ease={tc.filter_ease:g} needs a dense {ds.n_items}x{ds.n_items} inverse, more than EASE's "
+                         f"limit of {EASE().max_items} items: choose --filter_ease 0")
 
 # %% ../nbs/02d_scoring.ipynb #sc0a0021
 def graph_filter(ds:Dataset, # the dataset: the filter reads its training interactions

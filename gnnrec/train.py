@@ -339,7 +339,9 @@ def train(cfg:Config, # hyperparameters
                          **{k[6:]: float(v) for k, v in best_row.items() if k.startswith('valid_') and pd.notna(v)}}
 
 # %% ../nbs/03_training.ipynb #ca22b626
-CALIBRATION = {'norm_power': (0.0, 0.25, 0.5, 0.75, 1.0), 'weight_filter': (0.0, 0.5, 1.0, 2.0, 4.0)} # candidates, tried in this order
+CALIBRATION = {'norm_power': [dict(norm_power=v) for v in (0.0, 0.25, 0.5, 0.75, 1.0)],
+               'weight_filter': [dict(weight_filter=0.0, filter_ease=0.0)] + [dict(weight_filter=w, filter_ease=e) for e in (0.0, 4.0) for w in (0.5, 1.0, 2.0, 4.0)]
+              } # each step's candidates (changes to the Config), tried in this order; the first best of a step is kept
 
 def calibrate(cfg:Config, # the run's config (its norm_power and weight_filter are the starting point)
               model, # the trained model (its head's power is set to the choice)
@@ -347,23 +349,24 @@ def calibrate(cfg:Config, # the run's config (its norm_power and weight_filter a
               ds:Dataset, # the dataset (validation split)
               device=torch.device('cpu'), # where to embed
              )->tuple: # (Config with the chosen values, DataFrame of every candidate's validation metrics)
-    "Choose the dot head's `norm_power`, then `weight_filter`, on (a sample of) the validation split."
+    "Choose the dot head's `norm_power`, then `weight_filter` with the filter's `filter_ease`, on (a sample of) the validation split."
     tc = cfg.train
     truth = ds.matrix('valid', tc.truth); users = np.flatnonzero(np.diff(truth.indptr) > 0)
     if not tc.calibrate or len(users) == 0 or isinstance(model, FilterModel): return cfg, pd.DataFrame()
     users = sample_users(users, tc.calibrate_users, tc.seed)
     h, rows, cur = embeddings(model, g, device), [], cfg
-    for name, values in CALIBRATION.items():
+    for name, trials in CALIBRATION.items():
         if name == 'norm_power' and cfg.model.pred != 'dot': continue
         if name == 'weight_filter' and ds.matrix('train', 'all').nnz > tc.calibrate_filter_max: continue
-        for v in values:
-            c = cur.replace(**{name: v})
-            if name == 'norm_power': model.head.power = v
-            rows.append({'parameter': name, 'value': v, **split_metrics(run_scorer(model, h, ds, c.train), ds, c.train, 'valid', users)})
-        trial = pd.DataFrame([r for r in rows if r['parameter'] == name])
-        best = trial.value[trial[tc.metric].idxmax()]
-        cur = cur.replace(**{name: float(best)})
-        if name == 'norm_power': model.head.power = float(best)
+        trials = [t for t in trials if not t.get('filter_ease') or ds.n_items <= tc.calibrate_ease_max_items]   # EASE's dense inverse
+        scores = []
+        for t in trials:
+            c = cur.replace(**t)
+            if name == 'norm_power': model.head.power = c.model.norm_power
+            m = split_metrics(run_scorer(model, h, ds, c.train), ds, c.train, 'valid', users)
+            rows.append({'parameter': name, 'value': t[name], 'filter_ease': c.train.filter_ease, **m}); scores.append(m[tc.metric])
+        cur = cur.replace(**trials[int(np.argmax(scores))])
+        if name == 'norm_power': model.head.power = cur.model.norm_power
     return cur, pd.DataFrame(rows)
 
 # %% ../nbs/03_training.ipynb #ca22b61e
@@ -429,7 +432,7 @@ def fit_run(cfg:Config, # hyperparameters
     tc = cfg.train
     if len(cal):
         cfg.save(work/'params.yaml')
-        log(f"calibrated on validation: norm_power {cfg.model.norm_power:g}, weight_filter {tc.weight_filter:g}")
+        log(f"calibrated on validation: norm_power {cfg.model.norm_power:g}, weight_filter {tc.weight_filter:g}, filter_ease {tc.filter_ease:g}")
     pop_m = split_metrics(Popularity().fit(popularity(ds)), ds, tc)
     metrics = {'k': tc.k, 'valid': validate(model, g, ds, tc) if len(cal) else selected, 'valid_popularity': pop_m,
                'valid_selected_epoch': selected, 'calibration': cal.to_dict(orient='records'),
