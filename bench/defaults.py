@@ -106,7 +106,7 @@ def main(argv=None):
                 cfg, cal = calibrate(cfg, model, g, ds)   # as gnnrec train does (a no-op with calibrate=False)
                 m = validate(model, g, ds, cfg.train) if len(cal) else best
                 runs.append(dict(seed=seed, recall=m.get('recall'), ndcg=m.get('ndcg'), best_epoch=best['best_epoch'], epochs=int(hist.epoch.max()),
-                                 norm_power=cfg.model.norm_power, weight_filter=cfg.train.weight_filter, seconds=round(time.perf_counter() - t0, 1)))
+                                 norm_power=cfg.model.norm_power, weight_filter=cfg.train.weight_filter, filter_ease=cfg.train.filter_ease, seconds=round(time.perf_counter() - t0, 1)))
             row = dict(dataset=dname, candidate=cname, recall=mean(r['recall'] for r in runs), ndcg=mean(r['ndcg'] for r in runs),
                        seeds=runs, seconds=round(sum(r['seconds'] for r in runs), 1), load=round(os.getloadavg()[0], 2))
             print(row, flush=True)
