@@ -156,12 +156,12 @@ def ease_matrix(X:sp.spmatrix, # users x items interactions (binary)
                )->np.ndarray: # (n_items, n_items) float32, zero diagonal
     "EASE's item-item weights (Steck, 2019): B = I - P diag(1/diag P), P = (XᵀX + λI)⁻¹, a dense inverse (small catalogues only)."
     n = X.shape[1]
-    G = (X.T @ X).toarray().astype(np.float64 if n <= 4096 else np.float32)
+    G = (X.T @ X).toarray().astype(np.float64 if n <= 4096 else np.float32, copy=False)
     G[np.diag_indices(n)] += lam
-    P = np.linalg.inv(G)
-    B = P / (-np.diag(P))
-    B[np.diag_indices(n)] = 0.0
-    return B.astype(np.float32)
+    P = np.linalg.inv(G); del G   # one n x n matrix at a time beside the inverse's own work space
+    P /= -np.diag(P)              # B = -P diag(1/diag P) off the diagonal, in place
+    P[np.diag_indices(n)] = 0.0
+    return P.astype(np.float32, copy=False)
 
 # %% ../nbs/02b_filters.ipynb #0f2d9df9
 @patch
