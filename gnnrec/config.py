@@ -106,6 +106,8 @@ class TrainConfig:
     filter_degree:float=0.0 # graph filter: its scores are multiplied by item degree ** filter_degree (> 0 favours popular items)
     filter_ease:float=0.0 # graph filter: weight of its EASE part (the closed-form item-item weights of EASE, a dense n_items² inverse), relative to the linear part; 0 = none
     filter_ease_lambda:float=250.0 # graph filter: the L2 regularisation λ of its EASE part
+    filter_sharpen:float=0.0 # graph filter: time T of its sharpening (BSPM): the sum of its parts times the Taylor polynomial of exp(-T P̃/λ_max); 0 = none
+    filter_sharpen_order:int=4 # graph filter: the polynomial's order (4: one Runge-Kutta step, as BSPM; one product with R̃ and R̃ᵀ per order and scoring)
     calibrate:bool=True # after training, choose the dot head's norm_power, then weight_filter and filter_ease together, on the validation split (see `calibrate`)
     serve:str='refit' # what `recommend` serves: 'refit' (retrained on every interaction for the selected epochs), 'propagate' (the selected weights over every interaction) or 'selected' (the selected model on the training graph)
     calibrate_users:int=10_000 # validation users the calibration ranks for (a seeded sample when there are more)
@@ -129,9 +131,10 @@ class TrainConfig:
             raise ValueError("TrainConfig.batch_size=0 (every edge in one step) needs full_graph=True; give minibatch training a batch_size, e.g. 1024")
         if self.minutes is not None and self.minutes <= 0: raise ValueError(f"TrainConfig.minutes={self.minutes}, expected > 0")
         if not 0 <= self.warmup < 1: raise ValueError(f"TrainConfig.warmup={self.warmup}, expected a fraction in [0, 1)")
-        for k in ('weight_filter', 'filter_rank', 'filter_ideal', 'filter_cheb_order', 'filter_cheb', 'filter_ease'):
+        for k in ('weight_filter', 'filter_rank', 'filter_ideal', 'filter_cheb_order', 'filter_cheb', 'filter_ease', 'filter_sharpen'):
             if getattr(self, k) < 0: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected >= 0")
         if not 0 <= self.filter_cheb_cutoff < 1: raise ValueError(f"TrainConfig.filter_cheb_cutoff={self.filter_cheb_cutoff}, expected a fraction in [0, 1)")
+        if self.filter_sharpen_order < 1: raise ValueError(f"TrainConfig.filter_sharpen_order={self.filter_sharpen_order}, expected >= 1")
         if self.filter_ease_lambda <= 0: raise ValueError(f"TrainConfig.filter_ease_lambda={self.filter_ease_lambda}, expected > 0")
         for k in ('purchases_sample', 'clicks_sample'):
             if not 0 < getattr(self, k) <= 1: raise ValueError(f"TrainConfig.{k}={getattr(self, k)}, expected a fraction in (0, 1]")

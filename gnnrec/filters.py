@@ -74,7 +74,7 @@ def cheb_coefficients(order:int, # K, the polynomial's order (>= 1)
 
 # %% ../nbs/02b_filters.ipynb #9956e520
 class GraphFilter:
-    "Training-free scores of users' histories filtered over the item graph: linear, ideal low-pass, Chebyshev and EASE parts, degree-corrected."
+    "Training-free scores of users' histories filtered over the item graph: linear, ideal low-pass, Chebyshev and EASE parts, sharpened, degree-corrected."
     def __init__(self,
                  train:sp.spmatrix, # users x items interactions (any positive value counts as 1)
                  item_norm:float=0.5, # b of R̃ = D_U^-1/2 R D_I^-b
@@ -87,6 +87,8 @@ class GraphFilter:
                  degree:float=0.0, # γ: scores multiplied by item degree ** γ (> 0 favours popular items)
                  ease:float=0.0, # w, weight of the EASE part (relative to the linear part); 0 = no EASE part
                  ease_lambda:float=250.0, # λ of the EASE part's item-item weights
+                 sharpen:float=0.0, # T of the sharpening (BSPM): the parts' sum times Σ_k (-T P̃/λ_max)^k / k!; 0 = none
+                 sharpen_order:int=4, # the last k of that sum (4: one Runge-Kutta step of the sharpening equation)
                  seed:int=0, # seed of the randomised SVD
                  V:np.ndarray|None=None, # the low-pass part's eigenvectors (n_items, rank), already computed (a saved filter): no SVD
                  lam_max:float|None=None, # the largest eigenvalue of P̃, already computed (a saved filter)
@@ -98,9 +100,12 @@ class GraphFilter:
         self.post = degree_power(di, degree) if degree else None
         self.V = V if V is not None else top_singular(self.Rn, rank, seed)[1] if rank else None
         self.coef, self.lam_max = None, None
-        if cheb_order and cheb:
+        if (cheb_order and cheb) or sharpen:
             lam_max = lam_max if lam_max is not None else float(top_singular(self.Rn, 1, seed)[0][0]) ** 2
-            self.coef, self.lam_max = cheb_coefficients(cheb_order, cheb_cutoff), max(lam_max, 1e-12)
+            self.lam_max = max(lam_max, 1e-12)
+        if cheb_order and cheb: self.coef = cheb_coefficients(cheb_order, cheb_cutoff)
+        if sharpen and sharpen_order < 1: raise ValueError(f"sharpen_order {sharpen_order}, expected >= 1")
+        self.sharpen, self.sharpen_order = sharpen, sharpen_order
         self.ease, self.ease_lambda = ease, ease_lambda
         self.B = ease_matrix(self.X, ease_lambda) if ease else None
         self.di = di
@@ -109,7 +114,8 @@ class GraphFilter:
         parts = ['linear'] + ([f'ideal low-pass (rank {self.V.shape[1]}) x {self.ideal:g}'] if self.V is not None else []) + \
                 ([f'Chebyshev (order {len(self.coef) - 1}) x {self.cheb:g}'] if self.coef is not None else []) + \
                 ([f'EASE (λ {self.ease_lambda:g}) x {self.ease:g}'] if self.B is not None else [])
-        return f"GraphFilter({' + '.join(parts)}{', degree-corrected' if self.post is not None else ''}; {self.X.shape[0]} users x {self.X.shape[1]} items)"
+        sharp = f', sharpened (T {self.sharpen:g}, order {self.sharpen_order})' if self.sharpen else ''
+        return f"GraphFilter({' + '.join(parts)}{sharp}{', degree-corrected' if self.post is not None else ''}; {self.X.shape[0]} users x {self.X.shape[1]} items)"
 
 # %% ../nbs/02b_filters.ipynb #ed465f4b
 @patch
@@ -134,8 +140,9 @@ def low_pass(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_i
 # %% ../nbs/02b_filters.ipynb #cf82edbd
 @patch
 def _apply_p(self:GraphFilter, y:np.ndarray)->np.ndarray:
-    "y P̃ for dense rows y: (y R̃ᵀ) R̃, as two sparse products."
-    return np.ascontiguousarray((self.RnT @ (self.Rn @ y.T)).T)
+    "y P̃ for dense rows y: through the dense R̃ᵀR̃ when `linear` has built it (small catalogues), else (y R̃ᵀ) R̃ as two sparse products."
+    gram = getattr(self, '_gram', None)
+    return y @ gram if gram is not None else np.ascontiguousarray((self.RnT @ (self.Rn @ y.T)).T)
 
 @patch
 def chebyshev(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_items) float32
@@ -148,6 +155,18 @@ def chebyshev(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_
     for c in self.coef[2:]:
         prev, cur = cur, 2 * step(cur) - prev
         out += np.float32(c) * cur
+    return out
+
+# %% ../nbs/02b_filters.ipynb #5a0b1c02
+@patch
+def sharpened(self:GraphFilter, s:np.ndarray, # dense scores (n, n_items)
+             )->np.ndarray: # s Σ_{k<=K} (-T P̃/λ_max)^k / k!, float32 (s itself without sharpening)
+    "BSPM's sharpening of scores: one Runge-Kutta step of ds/dt = -s P̃/λ_max over the time T, `sharpen_order` products with P̃."
+    if not self.sharpen: return s
+    out, term = np.array(s, np.float32), s
+    for k in range(1, self.sharpen_order + 1):
+        term = np.float32(-self.sharpen / (self.lam_max * k)) * self._apply_p(term)
+        out += term
     return out
 
 # %% ../nbs/02b_filters.ipynb #011daa9b
@@ -180,11 +199,12 @@ def row_scaled(s:np.ndarray, # scores (n, n_items)
 
 @patch
 def __call__(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_items) float32 filter scores
-    "Scores of `users` (rows of the training matrix) against every item: (L + a·I + c·C + w·E) ⊙ degree^γ."
+    "Scores of `users` (rows of the training matrix) against every item: ((L + a·I + c·C + w·E) S_T) ⊙ degree^γ."
     lin = s = self.linear(users)
     if self.V is not None and self.ideal: s = s + self.ideal * row_scaled(self.low_pass(users), lin)
     if self.coef is not None: s = s + self.cheb * row_scaled(self.chebyshev(users), lin)
     if self.B is not None: s = s + self.ease * row_scaled(self.ease_part(users), lin)
+    s = self.sharpened(s)
     return (s * self.post if self.post is not None else s).astype(np.float32, copy=False)
 
 # %% ../nbs/02b_filters.ipynb #60d26c08
@@ -193,4 +213,4 @@ def settings(self:GraphFilter)->dict: # keyword arguments of GraphFilter(self.X,
     "The arguments that rebuild this fitted filter from its training matrix without fitting again."
     return dict(item_norm=self.item_norm, ideal=self.ideal, ideal_norm=self.ideal_norm, cheb_order=self.cheb_order,
                 cheb_cutoff=self.cheb_cutoff, cheb=self.cheb, degree=self.degree, ease=self.ease, ease_lambda=self.ease_lambda,
-                V=self.V, lam_max=self.lam_max)
+                sharpen=self.sharpen, sharpen_order=self.sharpen_order, V=self.V, lam_max=self.lam_max)

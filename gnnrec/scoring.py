@@ -69,14 +69,17 @@ def check_filter(tc:TrainConfig, ds:Dataset):
 def graph_filter(ds:Dataset, # the dataset: the filter reads its training interactions
                  tc:TrainConfig, # the filter_* settings and the seed
                 )->GraphFilter:
-    "The `GraphFilter` the run's settings describe on `ds`'s training split, built once per dataset and settings (an SVD can take a minute)."
+    "The `GraphFilter` the run's settings describe on `ds`'s training split, built once per dataset and settings (an SVD can take a minute: a filter that differs from the last only in its weights reuses its fit)."
     kw = {f.name[len('filter_'):]: getattr(tc, f.name) for f in dataclasses.fields(tc) if f.name.startswith('filter_')}
     key = (tuple(sorted(kw.items())), tc.seed)
     last = _FILTER.get('last')
     if last is not None and last[0] == key and last[1] is ds.interactions: return last[2]
     check_filter(tc, ds)
-    _FILTER.clear()   # free the old one first: its factors can be large
-    f = GraphFilter(ds.matrix('train', 'all'), seed=tc.seed, **kw)
+    prev = last[2] if last is not None and last[1] is ds.interactions and last[0][1] == tc.seed else None
+    fit = prev is not None and prev.item_norm == tc.filter_item_norm   # the SVD and λ_max depend on R̃ alone: reuse them
+    reuse = dict(V=prev.V if fit and prev.V is not None and prev.V.shape[1] == tc.filter_rank else None, lam_max=prev.lam_max if fit else None)
+    _FILTER.clear(); del prev, last   # free the old one first: its factors can be large
+    f = GraphFilter(ds.matrix('train', 'all'), seed=tc.seed, **kw, **reuse)
     _FILTER['last'] = (key, ds.interactions, f)
     return f
 

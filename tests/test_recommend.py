@@ -369,14 +369,16 @@ def test_filter_family_trains_evaluates_and_serves(shop, tmp_path):
     assert r.returncode == 2 and r.stderr.count('\n') == 1 and ('embeddings' in r.stderr or 'faiss' in r.stderr)
 
 
-def test_filter_with_an_ease_part_serves_what_it_evaluates(shop, tmp_path):
-    "A filter with an EASE part trains, evaluates and serves (B rebuilt from the saved matrix), its lists not the linear filter's."
-    run = tmp_path/'ease-run'
-    gnnrec('train', '--interactions', shop/'interactions.csv', '--family', 'filter', '--filter_ease', '4', '--out', run, '--no-progress')
-    assert 'filter_ease: 4.0' in (run/'params.yaml').read_text()
+@pytest.mark.parametrize('flags, saved', [(('--filter_ease', '4'), 'filter_ease: 4.0'),
+                                          (('--filter_sharpen', '1', '--filter_sharpen_order', '2'), 'filter_sharpen: 1.0')])
+def test_filter_with_an_ease_part_or_sharpened_serves_what_it_evaluates(shop, tmp_path, flags, saved):
+    "A filter with an EASE part (B rebuilt from the saved matrix) or sharpened (λ_max saved) trains, evaluates and serves, its lists not the linear filter's."
+    run = tmp_path/'filter-run'
+    gnnrec('train', '--interactions', shop/'interactions.csv', '--family', 'filter', *flags, '--out', run, '--no-progress')
+    assert saved in (run/'params.yaml').read_text()
     gnnrec('evaluate', '--run', run, '--baselines', 'graphfilter')
     table = pd.read_csv(run/'evaluation.csv', index_col='model')
-    assert table.loc['gnn', 'recall@20'] != table.loc['graphfilter', 'recall@20']   # the EASE part changes the linear filter's lists
+    assert table.loc['gnn', 'recall@20'] != table.loc['graphfilter', 'recall@20']   # the part changes the linear filter's lists
     _, recs = recommend(run, tmp_path, '--users', 'all', '--k', '10')
     _, again = recommend(run, tmp_path, '--users', 'all', '--k', '10', name='again.csv')   # from the saved serving arrays
     assert recs.item_id.tolist() == again.item_id.tolist() and not set(zip(recs.customer_id, recs.item_id)) & bought_pairs(run)
