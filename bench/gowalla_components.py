@@ -18,18 +18,23 @@ sys.path.insert(0, str(HERE.parent))
 
 def variants(tc)->list:
     "(name, family, TrainConfig overrides) of each row; the recipe's own filter settings are read from `tc`."
-    linear = dict(filter_rank=0, filter_cheb=0.0, filter_cheb_order=0, filter_degree=0.0, filter_item_norm=0.5)
+    linear = dict(filter_rank=0, filter_cheb=0.0, filter_cheb_order=0, filter_degree=0.0, filter_item_norm=0.5, filter_sharpen=0.0)
     gfcf = dict(linear, filter_rank=256, filter_ideal=0.3, filter_ideal_norm=0.5)   # GF-CF's published setting
-    recipe = {k: getattr(tc, k) for k in ('filter_item_norm', 'filter_rank', 'filter_ideal', 'filter_ideal_norm',
-                                         'filter_cheb_order', 'filter_cheb_cutoff', 'filter_cheb', 'filter_degree')}
+    bspm = dict(linear, filter_rank=448, filter_ideal=0.2, filter_ideal_norm=0.5, filter_sharpen=2.5, filter_sharpen_order=4)  # BSPM's Gowalla setting
+    recipe = {k: getattr(tc, k) for k in ('filter_item_norm', 'filter_rank', 'filter_ideal', 'filter_ideal_norm', 'filter_cheb_order',
+                                         'filter_cheb_cutoff', 'filter_cheb', 'filter_degree', 'filter_sharpen', 'filter_sharpen_order')}
+    unsharp = dict(recipe, filter_sharpen=0.0)
     cheb = dict(linear, filter_cheb_order=8, filter_cheb_cutoff=0.2, filter_cheb=0.3)
     w = tc.weight_filter
     return [('filter: linear', 'filter', linear),
             ('filter: GF-CF (linear + ideal rank 256)', 'filter', gfcf),
             ('filter: linear + Chebyshev (order 8, cutoff 0.2)', 'filter', cheb),
+            ("filter: BSPM's Gowalla setting (ideal rank 448 x 0.2, sharpened T 2.5)", 'filter', bspm),
+            ("filter: the recipe's, not sharpened", 'filter', unsharp),
             ('filter: the recipe\'s', 'filter', recipe),
             ('GNN alone', 'gnn', dict(weight_filter=0.0)),
             ('GNN + 2 x linear filter (the previous recipe)', 'gnn', dict(linear, weight_filter=2.0)),
+            (f"GNN + {w:g} x the recipe's filter, not sharpened", 'gnn', dict(unsharp, weight_filter=w)),
             (f'GNN + {w:g} x the recipe\'s filter', 'gnn', dict(recipe, weight_filter=w))]
 
 
