@@ -1,6 +1,6 @@
 """Gowalla benchmark through the product itself: `gnnrec convert`, `gnnrec train`, `gnnrec evaluate`.
 
-    make bench-gowalla                 # = OMP_NUM_THREADS=2 .venv/bin/python bench/gowalla.py   (~20 min)
+    make bench-gowalla                 # = OMP_NUM_THREADS=2 .venv/bin/python bench/gowalla.py   (~55 min on 2 cores)
     .venv/bin/python bench/gowalla.py --valid     # the same on the validation part of train.txt (where choices are made)
 
 1. `gnnrec convert --lightgcn ../shared/data/gowalla` writes the LightGCN paper's split (train.txt, test.txt;
@@ -78,7 +78,8 @@ def main(argv=None):
     steps['components'] = run([sys.executable, str(HERE/'gowalla_components.py'), '--run', out, '--split', 'valid' if a.valid else 'test',
                                '--params', a.params], env)
     print(f"\ngnnrec on Gowalla ({split}): Recall@20 {final['recall@20']:.4f}  NDCG@20 {final['ndcg@20']:.4f}  "
-          f"(trained {m['epochs_run']} epochs in {m['seconds_total']:.0f} s incl. validation; per epoch {m['seconds_per_epoch']:.1f} s)")
+          f"({m['epochs_run']} epochs of {m['epochs_planned']} planned, {m['seconds_per_epoch']:.1f} s each; the run, from the command's start "
+          f"to its directory written, {m['seconds_total']:.0f} s of the {a.minutes:g}-minute budget)")
     if not a.valid:
         for name, r, n in PUBLISHED:
             print(f"  vs {name:45s} {r:.4f} / {n:.4f}: {final['recall@20'] - r:+.4f} / {final['ndcg@20'] - n:+.4f}")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_cli.ipynb #02fecc72
 from __future__ import annotations
-import argparse, dataclasses, functools, inspect, sys, types, typing
+import argparse, dataclasses, functools, inspect, sys, time, types, typing
 from pathlib import Path
 
 
@@ -222,6 +222,7 @@ def config_from_all_args(a:argparse.Namespace, # parsed arguments
 # %% ../nbs/07_cli.ipynb #clb0014
 def cmd_train(a):
     "`gnnrec train`: train and write a run directory, or --resume a crashed one; on DistDGL with --distributed or --local-cluster."
+    started = time.time()   # --minutes counts from here: importing torch and DGL, loading, the graph
     from gnnrec.inference import save_ranker
     from gnnrec.train import train_run
     if a.distributed or a.local_cluster: return cmd_train_distributed(a)
@@ -233,7 +234,7 @@ def cmd_train(a):
         return
     if a.interactions is None: raise ValueError("--interactions is required (unless --resume)")
     train_run(config_from_all_args(a), a.out, a.interactions, a.user_features, a.item_features, tuple(a.display_cols),
-              overwrite=a.overwrite, progress=a.progress)
+              overwrite=a.overwrite, progress=a.progress, spent=time.time() - started)
     save_ranker(a.out)   # the next `gnnrec recommend` ranks without torch
 
 # %% ../nbs/07_cli.ipynb #cf0a0016

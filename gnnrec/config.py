@@ -73,7 +73,7 @@ class ModelConfig:
 class TrainConfig:
     "How the model is trained, validated and stopped. The defaults are the recipe chosen on validation data (see *The default recipe*)."
     epochs:int=200 # maximum number of epochs; the learning-rate schedule spans them (or the epochs that fit in `minutes`)
-    minutes:Optional[float]=None # wall-time budget of training and validation: after the first epoch the schedule is fitted to the epochs that fit in it (None: no budget)
+    minutes:Optional[float]=None # wall-time budget of the run up to the end of training: loading, the graph and the filter's fit are spent from it, and after the first epoch the schedule is fitted to the epochs that fit in the rest (None: no budget)
     batch_size:int=0 # positive edges per step; 0 = every edge of the epoch in one step (full graph only)
     full_graph:bool=True # embed the whole graph at every step (LightGCN; graphs that fit in memory) instead of sampling blocks around each minibatch
     fanout:int=0 # minibatch: neighbours sampled per node and layer; 0 = the full neighbourhood

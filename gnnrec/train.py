@@ -22,7 +22,7 @@ from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACT
 from .objectives import make_negative_sampler, recency_weights
 from .model import build_model, full_graph_pairs, PairScores, full_graph_loss, edge_weights, FilterModel
 from .metrics import topk_scores
-from .scoring import popularity, exclusion, embeddings, check_filter, run_scorer, sample_users, split_metrics, validate
+from .scoring import popularity, exclusion, embeddings, check_filter, graph_filter, run_scorer, sample_users, split_metrics, validate
 from .baselines import Popularity
 
 # %% auto #0
@@ -156,11 +156,12 @@ def lr_factor(progress:float, # fraction of the schedule done, in [0, 1]
 def plan_epochs(tc:TrainConfig, # epochs, minutes and valid_every
                 first_train:float, # seconds the first epoch spent training
                 first_valid:float, # seconds its validation took
+                before:float=0.0, # seconds of the budget spent before the first epoch (loading, the graph, the filter's fit)
                )->int: # epochs the schedule spans
-    "How many epochs fit in the time budget, judged from the first epoch (validation every `valid_every` epochs)."
+    "How many epochs fit in what the time budget leaves after `before`, judged from the first epoch (validation every `valid_every` epochs)."
     if tc.minutes is None: return tc.epochs
     per_epoch = first_train + first_valid / tc.valid_every
-    return int(min(tc.epochs, max(1, 1 + (60 * tc.minutes - first_train - first_valid) // max(per_epoch, 1e-9))))
+    return int(min(tc.epochs, max(1, 1 + (60 * tc.minutes - before - first_train - first_valid) // max(per_epoch, 1e-9))))
 
 # %% ../nbs/03_training.ipynb #b981180d
 def partial_dir(out:str|Path)->Path:
@@ -278,6 +279,7 @@ def train(cfg:Config, # hyperparameters
           until:Optional[int]=None, # stop after this epoch and keep its weights, without validating (a refit: the schedule still spans `epochs`)
           init:Optional[dict]=None, # a state dict to start from instead of the random initialisation (a warm start)
           cluster=None, # one trainer of a distributed job (`Cluster`, chapter 06b): `g` is then a DistGraph, and the cluster gives each epoch's edges, the loader, validation and the decisions every trainer must share
+          spent:float=0.0, # seconds of the time budget the run spent before this call (loading, the graph)
          )->tuple: # (model with the best weights, history DataFrame, best validation metrics and the schedule)
     "Train a model on `g`, selecting the best epoch on the validation split, within `epochs` and the time budget."
     tc, dev = cfg.train, _device(cfg.train.device)
@@ -297,7 +299,8 @@ def train(cfg:Config, # hyperparameters
         log(f"resuming from the checkpoint of epoch {st['epoch']}")
     g, cache = (g if cluster else g.to(dev)), {}
     agree = cluster.agree if cluster else (lambda x: x)   # what rank 0 decides, every trainer does (or collectives hang)
-    t_start, t_ckpt = time.time() - st['seconds'], -math.inf
+    t_start, t_ckpt = time.time() - st['seconds'] - spent, -math.inf
+    if tc.weight_filter and cluster is None and not until: graph_filter(ds, tc)   # the filter's one-off fit, before the first epoch's clock
     bar = tqdm(total=st['planned'], initial=st['epoch'], desc='epochs', disable=not progress)
     for epoch in range(st['epoch'] + 1, tc.epochs + 1):
         if epoch > st['planned'] or st['bad'] >= tc.patience or (until and epoch > until): break
@@ -318,7 +321,7 @@ def train(cfg:Config, # hyperparameters
             else: st['bad'] += 1
             log(_log_row(row, tc.k, st['bad'] == 0))
         if epoch == 1 and tc.minutes:
-            st['planned'] = plan_epochs(tc, t1 - t0, time.time() - t1)
+            st['planned'] = plan_epochs(tc, t1 - t0, time.time() - t1, before=t0 - t_start)
             bar.total = st['planned']; bar.refresh()
             log(f"time budget {tc.minutes:g} min: the schedule spans {st['planned']} epochs")
         st['epoch'], st['seconds'] = epoch, time.time() - t_start
@@ -420,13 +423,14 @@ def fit_run(cfg:Config, # hyperparameters
             progress:bool=True, # progress bars
             log=print, # where to print
             trained:tuple|None=None, # (model, history, best) of a training done elsewhere (a distributed job): only calibrate, refit and write
+            spent:float=0.0, # seconds the run spent before this call (loading, the graph): counted in the time budget and in `seconds_total`
            )->Run:
     "Train in the partial directory of `out` (holding params.yaml and graph/), calibrate, refit, write the run and rename it into place."
     work = partial_dir(out); log = log or (lambda *a, **k: None)
     init = torch.load(work/'init.pt') if (work/'init.pt').exists() else None   # a warm start (gnnrec update)
     log(f"{ds}")
-    t0 = time.time() - (float(trained[1].seconds.sum()) if trained else 0.0)
-    model, hist, best = trained or train(cfg, g, ds, work, resume, progress, log, init=init)
+    t0 = time.time() - spent - (float(trained[1].seconds.sum()) if trained else 0.0)
+    model, hist, best = trained or train(cfg, g, ds, work, resume, progress, log, init=init, spent=time.time() - t0)
     selected = {k: v for k, v in best.items() if k not in ('best_epoch', 'epochs_planned')}
     cfg, cal = calibrate(cfg, model, g, ds)
     tc = cfg.train
@@ -502,9 +506,10 @@ def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from t
               overwrite:bool=False, # replace an existing run or partial run
               progress:bool=True, # progress bars
               log=print, # where to print
+              spent:float=0.0, # seconds spent on the run before this call (the CLI passes the time since it started), counted in the time budget
              )->Run:
     "Train and write a complete run directory; `resume=True` continues a crashed run."
-    out = Path(out); work = partial_dir(out)
+    out = Path(out); work = partial_dir(out); t_begin = time.time() - spent
     if resume:
         if not (work/'params.yaml').exists(): raise FileNotFoundError(f"{work}: no partial run to resume (nothing was checkpointed for {out})")
         cfg = Config.load(work/'params.yaml')
@@ -515,7 +520,7 @@ def train_run(cfg:Config|None=None, # hyperparameters (with resume: taken from t
         cfg = cfg or Config()
         g, ds = prepare(cfg, interactions, user_features, item_features, display_cols)
         start_run(out, cfg, g, ds, overwrite)
-    return fit_run(cfg, g, ds, out, resume, progress, log)
+    return fit_run(cfg, g, ds, out, resume, progress, log, spent=time.time() - t_begin)
 
 # %% ../nbs/03_training.ipynb #trb0012
 def load_run(path:str|Path, # a run directory written by `train_run`
