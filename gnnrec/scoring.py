@@ -64,6 +64,9 @@ def check_filter(tc:TrainConfig, ds:Dataset):
     if tc.filter_ease and ds.n_items > EASE().max_items:
         raise ValueError(f"TrainConfig.filter_ease={tc.filter_ease:g} needs a dense {ds.n_items}x{ds.n_items} inverse, more than EASE's "
                          f"limit of {EASE().max_items} items: choose --filter_ease 0")
+    if tc.calibrate and EASE().max_items < ds.n_items <= tc.calibrate_ease_max_items and ds.matrix('train', 'all').nnz <= tc.calibrate_filter_max:
+        raise ValueError(f"TrainConfig.calibrate_ease_max_items={tc.calibrate_ease_max_items} has calibration try the filter's EASE part on "
+                         f"{ds.n_items} items, more than EASE's limit of {EASE().max_items}: choose --calibrate_ease_max_items {EASE().max_items} or less")
 
 # %% ../nbs/02d_scoring.ipynb #sc0a0021
 def graph_filter(ds:Dataset, # the dataset: the filter reads its training interactions
