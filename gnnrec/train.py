@@ -158,10 +158,16 @@ def plan_epochs(tc:TrainConfig, # epochs, minutes and valid_every
                 first_valid:float, # seconds its validation took
                 before:float=0.0, # seconds of the budget spent before the first epoch (loading, the graph, the filter's fit)
                )->int: # epochs the schedule spans
-    "How many epochs fit in what the time budget leaves after `before`, judged from the first epoch (validation every `valid_every` epochs)."
+    "The most epochs whose training and validations (the first epoch, every `valid_every`-th and the last) fit in what the time budget leaves after `before`, judged from the first epoch."
     if tc.minutes is None: return tc.epochs
-    per_epoch = first_train + first_valid / tc.valid_every
-    return int(min(tc.epochs, max(1, 1 + (60 * tc.minutes - before - first_train - first_valid) // max(per_epoch, 1e-9))))
+    ve = tc.valid_every
+    cost = lambda e: e * first_train + (e // ve + (ve > 1) + (e % ve != 0 and e > 1)) * first_valid   # validations: {1, ve, 2 ve, ..., e}
+    lo, hi = 1, tc.epochs   # the cost grows with e: the largest e within the budget, at least 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if cost(mid) <= 60 * tc.minutes - before: lo = mid
+        else: hi = mid - 1
+    return lo
 
 # %% ../nbs/03_training.ipynb #b981180d
 def partial_dir(out:str|Path)->Path:
@@ -325,7 +331,9 @@ def train(cfg:Config, # hyperparameters
             bar.total = st['planned']; bar.refresh()
             log(f"time budget {tc.minutes:g} min: the schedule spans {st['planned']} epochs")
         st['epoch'], st['seconds'] = epoch, time.time() - t_start
-        if tc.minutes and epoch < st['planned'] and st['seconds'] + row['seconds'] > 60 * tc.minutes:
+        if m is not None: st['valid_seconds'] = time.time() - t1
+        nxt = (t1 - t0) + (st.get('valid_seconds', 0.0) if (epoch + 1) % tc.valid_every == 0 or epoch + 1 == st['planned'] else 0.0)
+        if tc.minutes and epoch < st['planned'] and st['seconds'] + nxt > 60 * tc.minutes:
             log(f"stopping after epoch {epoch}: the next epoch would overrun the {tc.minutes:g}-minute budget"); st['planned'] = epoch
         st['planned'] = agree(st['planned'])
         bar.update(1)
