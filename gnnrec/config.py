@@ -112,6 +112,7 @@ class TrainConfig:
     serve:str='refit' # what `recommend` serves: 'refit' (retrained on every interaction for the selected epochs), 'propagate' (the selected weights over every interaction) or 'selected' (the selected model on the training graph)
     calibrate_users:int=10_000 # validation users the calibration ranks for (a seeded sample when there are more)
     valid_users:int=50_000 # validation users ranked at each validation (a seeded sample when there are more; 0 = all)
+    valid_cache_mb:int=6144 # memory (MiB) for the graph filter's scores of the validation users, computed once before the first epoch and reused by every validation and the calibration (they do not change while the GNN trains); 0 = score them at each validation
     calibrate_filter_max:int=1_000_000 # calibration tries the graph filter only up to this many training interactions (its scoring grows faster than the data: 100k users took 515 s to rank with it)
     calibrate_ease_max_items:int=8192 # calibration tries the filter's EASE part only on catalogues up to this many items (a dense items x items inverse: 270 MB a matrix at 8,192)
     seed:int=0 # seed of everything random in training: same seed, same run
@@ -129,6 +130,7 @@ class TrainConfig:
         if self.batch_size < 0: raise ValueError(f"TrainConfig.batch_size={self.batch_size}, expected >= 0 (0 = every edge in one step)")
         if self.batch_size == 0 and not self.full_graph:
             raise ValueError("TrainConfig.batch_size=0 (every edge in one step) needs full_graph=True; give minibatch training a batch_size, e.g. 1024")
+        if self.valid_cache_mb < 0: raise ValueError(f"TrainConfig.valid_cache_mb={self.valid_cache_mb}, expected >= 0 (0 = keep nothing)")
         if self.minutes is not None and self.minutes <= 0: raise ValueError(f"TrainConfig.minutes={self.minutes}, expected > 0")
         if not 0 <= self.warmup < 1: raise ValueError(f"TrainConfig.warmup={self.warmup}, expected a fraction in [0, 1)")
         for k in ('weight_filter', 'filter_rank', 'filter_ideal', 'filter_cheb_order', 'filter_cheb', 'filter_ease', 'filter_sharpen'):

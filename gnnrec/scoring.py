@@ -21,8 +21,9 @@ from .filters import GraphFilter, row_scaled
 from .baselines import EASE
 
 # %% auto #0
-__all__ = ['popularity', 'exclusion', 'embeddings', 'check_filter', 'graph_filter', 'make_score_fn', 'run_scorer', 'run_parts',
-           'sample_users', 'split_metrics', 'validate']
+__all__ = ['popularity', 'exclusion', 'embeddings', 'check_filter', 'graph_filter', 'filter_rows', 'keep_filter_rows',
+           'make_score_fn', 'run_scorer', 'run_parts', 'sample_users', 'split_users', 'split_metrics',
+           'prepare_validation', 'validate']
 
 # %% ../nbs/02d_scoring.ipynb #sc0a0010
 def popularity(ds:Dataset, # the dataset
@@ -86,6 +87,33 @@ def graph_filter(ds:Dataset, # the dataset: the filter reads its training intera
     _FILTER['last'] = (key, ds.interactions, f)
     return f
 
+# %% ../nbs/02d_scoring.ipynb #sc0a0022b
+def filter_rows(filt:GraphFilter, # the graph filter
+                users:np.ndarray, # user node ids
+               )->np.ndarray: # (len(users), n_items) float32, `row_scaled(filt(users))`
+    "The filter's row-scaled scores of `users`: the rows `keep_filter_rows` kept on the filter when it holds every one of them, else computed."
+    users, kept = np.asarray(users), getattr(filt, 'kept_rows', None)
+    if kept is not None and len(users):
+        pos = np.minimum(np.searchsorted(kept[0], users), len(kept[0]) - 1)
+        if (kept[0][pos] == users).all(): return kept[1][pos]
+    return row_scaled(filt(users))
+
+# %% ../nbs/02d_scoring.ipynb #sc0a0022e
+def keep_filter_rows(filt:GraphFilter, # the graph filter
+                     users:np.ndarray, # sorted user node ids (those a validation ranks)
+                     max_mb:float, # keep the rows only if they fit in this many MiB (0: never)
+                     batch_size:int=1024, # users scored at once (`measure`'s batches)
+                    )->bool: # whether `filter_rows` now finds these users' rows
+    "Score `users` with the filter once and keep their row-scaled scores on it for `filter_rows`, when they fit in `max_mb`."
+    users, kept = np.asarray(users), getattr(filt, 'kept_rows', None)
+    if kept is not None and np.array_equal(kept[0], users): return True
+    filt.kept_rows = None   # other users: the old rows go first
+    if len(users) == 0 or len(users) * filt.X.shape[1] * 4 > max_mb * 2**20: return False
+    rows = np.empty((len(users), filt.X.shape[1]), np.float32)
+    for s in range(0, len(users), batch_size): rows[s:s + batch_size] = row_scaled(filt(users[s:s + batch_size]))
+    filt.kept_rows = (users, rows)
+    return True
+
 # %% ../nbs/02d_scoring.ipynb #sc0a0024
 def make_score_fn(model, # the trained model
                   h:dict, # embeddings from embeddings
@@ -108,7 +136,7 @@ def make_score_fn(model, # the trained model
             s = torch.mm(head.scale(hu), items_t, out=out if items.device.type == 'cpu' else None) if items_t is not None \
                 else model.score_all(hu, items).float()
         if filt is not None and weight_filter and not isinstance(model, FilterModel):
-            s = torch.as_tensor(row_scaled(s.cpu().numpy()) + np.float32(weight_filter) * row_scaled(filt(np.asarray(users))), device=items.device)
+            s = torch.as_tensor(row_scaled(s.cpu().numpy()) + np.float32(weight_filter) * filter_rows(filt, users), device=items.device)
         if p is not None: s = s + weight * p if isinstance(model, FilterModel) else s.add_(p, alpha=weight)   # the model's scores are ours
         return s.cpu()
     return score_fn
@@ -151,6 +179,15 @@ def sample_users(users:np.ndarray, # user node ids
     return np.sort(np.random.default_rng(seed).choice(users, n, replace=False))
 
 # %% ../nbs/02d_scoring.ipynb #sc0a0035
+def split_users(ds:Dataset, # the dataset
+                tc:TrainConfig, # its truth and seed
+                split:str='valid', # the held-out split
+                max_users:int=0, # a seeded sample of at most this many (0: all)
+               )->np.ndarray: # sorted user node ids
+    "The users a held-out split measures: those with a nonempty truth, or a seeded sample of them."
+    truth = ds.matrix(split, tc.truth)
+    return sample_users(np.flatnonzero(np.diff(truth.indptr) > 0), max_users, tc.seed)
+
 def split_metrics(fn, # score_fn(user node ids) -> scores
                   ds:Dataset, # the dataset (truth and exclusions)
                   tc:TrainConfig, # k, truth and exclude
@@ -160,14 +197,22 @@ def split_metrics(fn, # score_fn(user node ids) -> scores
                  )->dict: # metric name (no @k) -> mean
     "Rank with `fn` and measure at k on a held-out split, training items removed as `tc.exclude` says."
     truth = ds.matrix(split, tc.truth)
-    users = np.flatnonzero(np.diff(truth.indptr) > 0) if users is None else users
-    users = sample_users(users, max_users, tc.seed)
+    users = split_users(ds, tc, split, max_users) if users is None else sample_users(users, max_users, tc.seed)
     if len(users) == 0: return {}
     mean, _ = measure(fn, truth, users, tc.k, exclusion(ds, tc.exclude), ds.n_items)
     return {k.split('@')[0]: float(v) for k, v in mean.items() if '@' in k}
 
 # %% ../nbs/02d_scoring.ipynb #sc0a0037
+def prepare_validation(ds:Dataset, # the dataset
+                       tc:TrainConfig, # the run's filter, its weight and `valid_cache_mb`
+                       split:str='valid', # the held-out split
+                      ):
+    "Fit the run's graph filter and keep its scores of the users a validation ranks (`keep_filter_rows`), when the blend uses the filter: what every validation of a GNN would otherwise recompute."
+    if not tc.weight_filter or ds.matrix(split, tc.truth).nnz == 0: return
+    keep_filter_rows(graph_filter(ds, tc), split_users(ds, tc, split, tc.valid_users), tc.valid_cache_mb)
+
 def validate(model, g:dgl.DGLGraph, ds:Dataset, tc:TrainConfig, split:str='valid', device=torch.device('cpu'))->dict:
     "Metrics at k of the model on a held-out split (the run's scoring function, `run_scorer`); at most `tc.valid_users` users."
     if ds.matrix(split, tc.truth).nnz == 0: return {}   # nothing to measure: do not build the scorer (a filter's SVD can take a minute)
+    if not isinstance(model, FilterModel): prepare_validation(ds, tc, split)
     return split_metrics(run_scorer(model, embeddings(model, g, device), ds, tc), ds, tc, split, max_users=tc.valid_users)

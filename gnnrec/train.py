@@ -22,12 +22,12 @@ from .graph import build_graph, reverse_etypes, save_graph, load_graph, INTERACT
 from .objectives import make_negative_sampler, recency_weights
 from .model import build_model, full_graph_pairs, PairScores, full_graph_loss, edge_weights, FilterModel
 from .metrics import topk_scores
-from .scoring import popularity, exclusion, embeddings, check_filter, graph_filter, run_scorer, sample_users, split_metrics, validate
+from .scoring import popularity, exclusion, embeddings, check_filter, graph_filter, run_scorer, sample_users, split_users, split_metrics, prepare_validation, validate
 from .baselines import Popularity
 
 # %% auto #0
 __all__ = ['CALIBRATION', 'seed_everything', 'epoch_edges', 'shared_negatives', 'positive_pairs', 'n_steps', 'batch_loss',
-           'batches', 'lr_factor', 'plan_epochs', 'partial_dir', 'Run', 'train_epoch', 'serial_threads',
+           'batches', 'lr_factor', 'plan_epochs', 'validates', 'partial_dir', 'Run', 'train_epoch', 'serial_threads',
            'serial_for_blocks', 'train', 'calibrate', 'all_as_training', 'refit', 'write_run', 'fit_run', 'start_run',
            'prepare', 'train_run', 'load_run']
 
@@ -169,6 +169,14 @@ def plan_epochs(tc:TrainConfig, # epochs, minutes and valid_every
         else: hi = mid - 1
     return lo
 
+# %% ../nbs/03_training.ipynb #a0c1e2fd
+def validates(epoch:int, # an epoch, from 1
+              planned:int, # the epochs the schedule spans
+              tc:TrainConfig, # valid_every and epochs
+             )->bool:
+    "Whether the loop validates after `epoch`: the first, every `valid_every`-th and the last (of the schedule or of `epochs`)."
+    return epoch == 1 or epoch % tc.valid_every == 0 or epoch in (planned, tc.epochs)
+
 # %% ../nbs/03_training.ipynb #b981180d
 def partial_dir(out:str|Path)->Path:
     "Where a run is written until it is complete."
@@ -306,7 +314,7 @@ def train(cfg:Config, # hyperparameters
     g, cache = (g if cluster else g.to(dev)), {}
     agree = cluster.agree if cluster else (lambda x: x)   # what rank 0 decides, every trainer does (or collectives hang)
     t_start, t_ckpt = time.time() - st['seconds'] - spent, -math.inf
-    if tc.weight_filter and cluster is None and not until: graph_filter(ds, tc)   # the filter's one-off fit, before the first epoch's clock
+    if cluster is None and not until: prepare_validation(ds, tc)   # the filter's one-off fit and its validation scores, before the first epoch's clock
     bar = tqdm(total=st['planned'], initial=st['epoch'], desc='epochs', disable=not progress)
     for epoch in range(st['epoch'] + 1, tc.epochs + 1):
         if epoch > st['planned'] or st['bad'] >= tc.patience or (until and epoch > until): break
@@ -316,8 +324,7 @@ def train(cfg:Config, # hyperparameters
         model.train()
         loss, lr = train_epoch(model, opt, g, eids, tc, epoch, st['planned'], dev, cache, progress, cluster)
         t1 = time.time()
-        last = epoch == st['planned'] or epoch == tc.epochs
-        check = not until and (epoch == 1 or last or epoch % tc.valid_every == 0)
+        check = not until and validates(epoch, st['planned'], tc)
         m = (cluster.validate(model, ds, tc) if cluster else validate(model, g, ds, tc, device=dev)) if check else None
         row = {'epoch': epoch, 'loss': loss, 'lr': lr, **{f'valid_{k}': v for k, v in (m or {}).items()}, 'seconds': time.time() - t0}
         st['history'].append(row)
@@ -332,7 +339,7 @@ def train(cfg:Config, # hyperparameters
             log(f"time budget {tc.minutes:g} min: the schedule spans {st['planned']} epochs")
         st['epoch'], st['seconds'] = epoch, time.time() - t_start
         if m is not None: st['valid_seconds'] = time.time() - t1
-        nxt = (t1 - t0) + (st.get('valid_seconds', 0.0) if (epoch + 1) % tc.valid_every == 0 or epoch + 1 == st['planned'] else 0.0)
+        nxt = (t1 - t0) + (st.get('valid_seconds', 0.0) if validates(epoch + 1, st['planned'], tc) else 0.0)
         if tc.minutes and epoch < st['planned'] and st['seconds'] + nxt > 60 * tc.minutes:
             log(f"stopping after epoch {epoch}: the next epoch would overrun the {tc.minutes:g}-minute budget"); st['planned'] = epoch
         st['planned'] = agree(st['planned'])
@@ -352,7 +359,7 @@ def train(cfg:Config, # hyperparameters
 # %% ../nbs/03_training.ipynb #ca22b626
 CALIBRATION = {'norm_power': [dict(norm_power=v) for v in (0.0, 0.25, 0.5, 0.75, 1.0)],
                'weight_filter': [dict(weight_filter=0.0, filter_ease=0.0)] + [dict(weight_filter=w, filter_ease=e) for e in (0.0, 4.0) for w in (0.5, 1.0, 2.0, 4.0)]
-              } # each step's candidates (changes to the Config), tried in this order; the first best of a step is kept
+              } # each step's candidates (changes to the Config), tried in this order after the run's own values; the first best of a step is kept
 
 def calibrate(cfg:Config, # the run's config (its norm_power and weight_filter are the starting point)
               model, # the trained model (its head's power is set to the choice)
@@ -362,13 +369,14 @@ def calibrate(cfg:Config, # the run's config (its norm_power and weight_filter a
              )->tuple: # (Config with the chosen values, DataFrame of every candidate's validation metrics)
     "Choose the dot head's `norm_power`, then `weight_filter` with the filter's `filter_ease`, on (a sample of) the validation split."
     tc = cfg.train
-    truth = ds.matrix('valid', tc.truth); users = np.flatnonzero(np.diff(truth.indptr) > 0)
+    users = split_users(ds, tc, 'valid', tc.calibrate_users)
     if not tc.calibrate or len(users) == 0 or isinstance(model, FilterModel): return cfg, pd.DataFrame()
-    users = sample_users(users, tc.calibrate_users, tc.seed)
     h, rows, cur = embeddings(model, g, device), [], cfg
     for name, trials in CALIBRATION.items():
         if name == 'norm_power' and cfg.model.pred != 'dot': continue
         if name == 'weight_filter' and ds.matrix('train', 'all').nnz > tc.calibrate_filter_max: continue
+        own = {k: getattr(cur.model if hasattr(cur.model, k) else cur.train, k) for k in trials[0]}
+        trials = [own] + [t for t in trials if t != own]   # the run's own values first: a tie keeps them
         trials = [t for t in trials if not t.get('filter_ease') or ds.n_items <= tc.calibrate_ease_max_items]   # EASE's dense inverse
         scores = []
         for t in trials:
