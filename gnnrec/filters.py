@@ -124,7 +124,7 @@ def linear(self:GraphFilter, users:np.ndarray, # rows of the training matrix
           )->np.ndarray: # (len(users), n_items) float32
     "The linear part r_u R̃ᵀR̃: two hops over the normalised graph."
     x = self.X[np.asarray(users)]
-    if self.X.shape[1] > gram_max_items: return (x @ self.RnT @ self.Rn).toarray()
+    if self.X.shape[1] > gram_max_items: return self._apply_p(x.toarray())   # (x R̃ᵀ) R̃, two sparse-dense products
     if getattr(self, '_gram', None) is None: self._gram = (self.RnT @ self.Rn).toarray()
     return x @ self._gram
 
@@ -140,9 +140,13 @@ def low_pass(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_i
 # %% ../nbs/02b_filters.ipynb #cf82edbd
 @patch
 def _apply_p(self:GraphFilter, y:np.ndarray)->np.ndarray:
-    "y P̃ for dense rows y: through the dense R̃ᵀR̃ when `linear` has built it (small catalogues), else (y R̃ᵀ) R̃ as two sparse products."
+    "y P̃ for dense rows y: through the dense R̃ᵀR̃ when `linear` has built it (small catalogues), else (y R̃ᵀ) R̃ as two sparse products (torch's, on all its threads)."
     gram = getattr(self, '_gram', None)
-    return y @ gram if gram is not None else np.ascontiguousarray((self.RnT @ (self.Rn @ y.T)).T)
+    if gram is not None: return y @ gram
+    import torch
+    if getattr(self, '_csr', None) is None: self._csr = (_csr_tensor(self.Rn), _csr_tensor(self.RnT))   # once per filter
+    yt = torch.from_numpy(np.ascontiguousarray(y.T, dtype=np.float32))
+    return torch.sparse.mm(self._csr[1], torch.sparse.mm(self._csr[0], yt)).T.contiguous().numpy()
 
 @patch
 def chebyshev(self:GraphFilter, users:np.ndarray)->np.ndarray: # (len(users), n_items) float32
