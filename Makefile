@@ -49,7 +49,7 @@ docs-preview: setup
 	$(BIN)/python tools/docs_preview.py --out _site
 
 # Benchmarks: scripts that print figures (they read ../shared/data; outputs in bench/out/). See each script's docstring.
-#   bench-gowalla  gnnrec convert / train / evaluate / components on the LightGCN paper's Gowalla split, 15-minute budget (45–55 min)
+#   bench-gowalla  gnnrec convert / train / evaluate / components on the LightGCN paper's Gowalla split, 15-minute budget (30–55 min)
 #   bench-ml100k   the default GNN (3 seeds) against EASE and iALS (tuned on validation) on MovieLens-100k (~5 min)
 #   bench-defaults the candidate recipes compared on validation splits (ML-100k, synthetic shop, Gowalla) (~2 h)
 #   bench-serving  refit vs propagation, fresh history folded in, warm-start updates, on a temporal split (~5 min)

@@ -1,6 +1,6 @@
 """Gowalla benchmark through the product itself: `gnnrec convert`, `gnnrec train`, `gnnrec evaluate`.
 
-    make bench-gowalla                 # = OMP_NUM_THREADS=2 .venv/bin/python bench/gowalla.py   (45–55 min on 2 cores)
+    make bench-gowalla                 # = OMP_NUM_THREADS=2 .venv/bin/python bench/gowalla.py   (30–55 min on 2 cores)
     .venv/bin/python bench/gowalla.py --valid     # the same on the validation part of train.txt (where choices are made)
 
 1. `gnnrec convert --lightgcn ../shared/data/gowalla` writes the LightGCN paper's split (train.txt, test.txt;
